@@ -1,0 +1,19 @@
+"""Load the demo: one province with its agencies and one login per role (idempotent)."""
+
+from django.core.management.base import BaseCommand
+
+from agencies import demo
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu trình diễn (chạy lại không thay đổi gì)."
+
+    def handle(self, *args, **options):
+        n = demo.load_agencies()
+        self.stdout.write(f"Thành phố Huế: {n} cơ quan.")
+        logins = demo.load_logins()
+        self.stdout.write(
+            self.style.SUCCESS(f"Tài khoản trình diễn (mật khẩu: {demo.DEMO_PASSWORD}):")
+        )
+        for login in logins:
+            self.stdout.write(f"  {login.username:<16} {login.full_name}")

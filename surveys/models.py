@@ -1,0 +1,1 @@
+"""Questionnaires, campaigns and responses (see the questionnaire and answer issues)."""
