@@ -3,6 +3,8 @@ PYTHON_VERSION := $(shell cat .python-version)
 PY := .venv/bin/python
 PIP := .venv/bin/pip
 STAMP := .venv/.installed
+# Checks and builds need no production secrets: they use the test settings.
+CHECK := DJANGO_SETTINGS_MODULE=satisfaction.settings_test $(PY) manage.py
 
 .PHONY: run test lint format worker beat bench install assets translations clean-data
 
@@ -27,7 +29,7 @@ install: $(STAMP) assets translations
 assets: node_modules/.package-lock.json
 
 translations: $(STAMP)
-	$(PY) manage.py compile_translations
+	$(CHECK) compile_translations
 
 run: install
 	$(PY) -m satisfaction.run
@@ -35,7 +37,7 @@ run: install
 test: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
+	$(CHECK) makemigrations --check --dry-run
 	.venv/bin/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
