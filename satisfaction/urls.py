@@ -21,6 +21,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("agencies/", include("agencies.urls")),
+    path("", include("surveys.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -159,6 +159,11 @@ class Questionnaire(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    def next_position(self) -> int:
+        """The next free slot in Response.scores; slots are never reused within a version."""
+        top = self.items.aggregate(top=models.Max("position"))["top"]
+        return (top or 0) + 1
+
 
 class Aspect(models.Model):
     """A group of elements (khía cạnh), e.g. policy and service in SIPAS 2023."""

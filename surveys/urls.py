@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("questionnaires/", include("surveys.urls_questionnaires")),
+    path("campaigns/", include("surveys.urls_campaigns")),
+]
