@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import AdminUnit, Agency, AgencyKind, Tier
 
+# Django 6.1's blank choice, "- Select an option -", has no Vietnamese translation yet.
+EMPTY_CHOICE = _("– Chọn –")
+
 
 class AgencyFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100)
@@ -73,6 +76,9 @@ class AgencyForm(forms.ModelForm):
         self.fields["unit"].queryset = units
         self.fields["parent"].queryset = parents
         self.fields["parent"].required = False
+        self.fields["kind"].choices = [("", EMPTY_CHOICE), *AgencyKind.choices]
+        self.fields["unit"].empty_label = EMPTY_CHOICE
+        self.fields["parent"].empty_label = EMPTY_CHOICE
         self.helper = FormHelper()
         self.helper.form_tag = False  # the template owns the <form>: it adds the province
         self.helper.layout = Layout(

@@ -56,6 +56,8 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agency": agency,
             "ancestors": _ancestors(agency),
             "children": selectors.agency_children(access=access, agency=agency),
+            # An official sees the parent's name, but its page is outside the scope (a 404).
+            "parent_in_scope": agency.parent is not None and access.can(Perm.VIEW, agency.parent),
             "can_manage": access.can(Perm.MANAGE_AGENCIES, agency),
         },
     )
@@ -134,9 +136,12 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_agency_for_user(request, pk, Perm.MANAGE_AGENCIES)
+    # Read before validating: is_valid() copies the posted parent onto `agency`, and a cleared
+    # parent would otherwise skip the check and detach the agency from the tree above it.
+    had_parent = agency.parent_id is not None
     form = _form(request, agency)
     if request.method == "POST" and form.is_valid():
-        if agency.parent_id is not None:
+        if had_parent:
             _check_placement(request, form)
         if not form.errors:
             try:

@@ -49,3 +49,54 @@ def test_it_gives_the_admin_everything(world):
 
 def test_it_gives_a_user_without_membership_nothing(world):
     assert ids(Access(world.nobody).agencies()) == set()
+
+
+def request_as(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+def test_it_fetches_an_agency_in_scope(world):
+    from agencies.access import get_agency_for_user
+
+    assert get_agency_for_user(request_as(world.official), world.phu_thuan.pk) == world.phu_thuan
+
+
+def test_it_answers_404_outside_the_scope_and_403_for_a_too_low_role(world):
+    import pytest
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from agencies.access import get_agency_for_user
+
+    with pytest.raises(Http404):
+        get_agency_for_user(request_as(world.sibling), world.phu_vang.pk)
+    with pytest.raises(Http404):
+        get_agency_for_user(request_as(world.sibling), 10**9)
+    with pytest.raises(PermissionDenied):
+        get_agency_for_user(request_as(world.viewer), world.phu_vang.pk, Perm.MANAGE_AGENCIES)
+
+
+def test_it_ignores_memberships_of_inactive_agencies(world):
+    world.phu_vang.is_active = False
+    world.phu_vang.save()
+    assert ids(Access(world.official).agencies()) == set()
+    assert not Access(world.official).has(Perm.VIEW)
+
+
+def test_it_filters_related_rows_through_a_prefix(world):
+    from agencies.models import Membership
+
+    rows = Membership.objects.filter(Access(world.official).agency_q("agency"))
+    assert {m.user.username for m in rows} == {"an", "vy", "em"}
+
+
+def test_it_builds_the_access_once_per_request(world, django_assert_num_queries):
+    from agencies.access import get_access
+
+    request = request_as(world.manager)
+    with django_assert_num_queries(1):
+        assert get_access(request) is get_access(request)
