@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -168,6 +169,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "reports.tasks.heartbeat_record", "schedule": 60.0},
+    "indices-nightly": {
+        "task": "reports.tasks.indices_refresh_all",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 # --- Authentication and sessions ----------------------------------------------------------------
@@ -249,3 +254,21 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Indices ------------------------------------------------------------------------------------
+# A figure with fewer answers than this is flagged and left out of rankings.
+INDEX_MIN_N = envint("INDEX_MIN_N", 30, minimum=1)
+# New answers bring a campaign's indices up to date at most once per this many seconds.
+INDEX_DEBOUNCE_SECONDS = envint("INDEX_DEBOUNCE_SECONDS", 60)
+
+# --- Responses and paper import -----------------------------------------------------------------
+# Answers per hour from one client address to one campaign's open link; 0 turns the limit off.
+SURVEY_RATE_LIMIT_PER_HOUR = envint("SURVEY_RATE_LIMIT_PER_HOUR", 20)
+SURVEY_TEXT_MAX_CHARS = envint("SURVEY_TEXT_MAX_CHARS", 2000, minimum=1)
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# An .xlsx is a zip: more than this once unpacked is refused as a zip bomb.
+IMPORT_MAX_UNCOMPRESSED_BYTES = envint(
+    "IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024, minimum=1024
+)
+# Form fields (not uploaded files) of one request; beyond it Django answers 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)
