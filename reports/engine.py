@@ -15,8 +15,8 @@ Method (the method note on the public page says the same in Vietnamese):
 - Perception and profile items: the share of each level.
 - A figure whose n is below the configured minimum is flagged, and left out of rankings.
 
-Tallies come from `tally_sql`: one scan of the campaign's valid responses grouped by GROUPING
-SETS, one set per cut, so every cut costs one pass over the data.
+Tallies come from `tally_sql`: two narrow scans of the campaign's valid responses (by their
+dimension columns, and by the profile answers), then every cut is a sum of those groups.
 """
 
 from __future__ import annotations
@@ -41,9 +41,18 @@ class CutKind:
     PROFILE = "profile"
 
 
-# Column expressions of the grouping sets, in order; profile and procedure items are added per
-# questionnaire (their answer position in the scores array).
-DIMENSION_COLUMNS = [
+# Columns of the first scan's GROUP BY: the response's own dimension columns. Every unit and
+# agency cut is a sum over these groups, so it needs no second pass over the answers.
+FINE_COLUMNS = [
+    "agency_id",
+    "agency_kind",
+    "province_id",
+    "district_id",
+    "commune_id",
+    "channel",
+]
+# Cuts rolled up from the fine groups, and the column each one sums by.
+ROLLUPS = [
     (CutKind.PROVINCE, "province_id"),
     (CutKind.DISTRICT, "district_id"),
     (CutKind.COMMUNE, "commune_id"),
@@ -111,57 +120,120 @@ def wilson(positive: float, n: float) -> tuple[float | None, float | None]:
     return round(100 * max(0.0, centre - half), 4), round(100 * min(1.0, centre + half), 4)
 
 
-def tally_sql(spec: Spec) -> tuple[str, list[str]]:
-    """SQL of the one-scan tally, and the names of its aggregate columns in order."""
-    group_exprs = [col for _, col in DIMENSION_COLUMNS] + [
-        f"scores[{item.position}]" for _, item in spec.group_items
-    ]
-    aggregates = ["count(*)"]
-    names = ["responses"]
+def _aggregates(spec: Spec) -> tuple[list[str], list[str]]:
+    """Aggregate expressions and their names: n and positive answers per scored item, options of
+    multiple-choice items, and levels of perception items (their distributions)."""
+    aggregates, names = ["count(*)"], ["responses"]
     for item in spec.items:
+        if item.role in ("profile", "procedure"):
+            continue  # their distribution comes from the group keys of the scans
         col = f"scores[{item.position}]"
         aggregates.append(f"count({col})")
         names.append(f"n:{item.code}")
-        if item.positive:
-            levels = ",".join(str(v) for v in item.positive)
-            aggregates.append(f"count(*) FILTER (WHERE {col} IN ({levels}))")
-            names.append(f"pos:{item.code}")
         if item.is_multi:
             for v in item.levels:
                 aggregates.append(f"count(*) FILTER (WHERE ({col} & {1 << (v - 1)}) <> 0)")
                 names.append(f"lvl:{item.code}:{v}")
-        elif not item.positive or item.role in ("perception", "profile", "procedure"):
+        elif item.positive:
+            levels = ",".join(str(v) for v in item.positive)
+            aggregates.append(f"count(*) FILTER (WHERE {col} IN ({levels}))")
+            names.append(f"pos:{item.code}")
+        if item.role == "perception" or (not item.positive and not item.is_multi):
             for v in item.levels:
                 aggregates.append(f"count(*) FILTER (WHERE {col} = {v})")
                 names.append(f"lvl:{item.code}:{v}")
-    grouping = f"GROUPING({', '.join(group_exprs)})"
-    sets = ", ".join(["()"] + [f"({e})" for e in group_exprs])
-    # Built only from fixed column names and integers (positions, levels); values are parameters.
-    sql = (
-        f"SELECT {grouping} AS g, {', '.join(group_exprs)}, {', '.join(aggregates)} "  # noqa: S608
-        "FROM surveys_response WHERE campaign_id = %s AND status = 'valid' "
-        f"AND id > %s AND id <= %s GROUP BY GROUPING SETS ({sets})"
-    )
-    return sql, names
+    return aggregates, names
 
 
-def cut_of_row(spec: Spec, row: Sequence) -> tuple[str, str]:
-    """(cut kind, cut key) of one tally row, from its GROUPING() bit mask."""
-    group_exprs = [kind for kind, _ in DIMENSION_COLUMNS] + [kind for kind, _ in spec.group_items]
-    width = len(group_exprs)
-    g = row[0]
-    if g == (1 << width) - 1:
-        return CutKind.CAMPAIGN, ""
-    for index in range(width):
-        # GROUPING() sets bit (width-1-index) when that expression is NOT grouped on.
-        if not g & (1 << (width - 1 - index)):
-            value = row[1 + index]
-            kind = group_exprs[index]
-            if kind == CutKind.PROFILE:
-                item = spec.group_items[index - len(DIMENSION_COLUMNS)][1]
-                return kind, f"{item.code}={'' if value is None else value}"
-            return kind, "" if value is None else str(value)
-    raise ValueError(f"unexpected grouping mask {g}")
+def _procedure(spec: Spec) -> ItemSpec | None:
+    return next((item for kind, item in spec.group_items if kind == CutKind.PROCEDURE), None)
+
+
+def _profile(spec: Spec) -> list[ItemSpec]:
+    return [item for kind, item in spec.group_items if kind == CutKind.PROFILE]
+
+
+def tally_sql(spec: Spec) -> list[tuple[str, list[str], list[str]]]:
+    """The scans, each as (SQL, group column names, aggregate names).
+
+    1. Valid answers grouped by their dimension columns (and the procedure field): every unit,
+       agency, channel and procedure cut is a sum of these groups.
+    2. Valid answers grouped by the respondent profile answers together: each profile group is a
+       sum of these groups. Two narrow scans cost far less than one GROUPING SETS scan that
+       evaluates every aggregate once per set.
+    """
+    aggregates, names = _aggregates(spec)
+    where = "WHERE campaign_id = %s AND status = 'valid' AND id > %s AND id <= %s"
+    scans = []
+    fine = list(FINE_COLUMNS)
+    exprs = list(FINE_COLUMNS)
+    procedure = _procedure(spec)
+    if procedure is not None:
+        fine.append("procedure")
+        exprs.append(f"scores[{procedure.position}]")
+    for group_names, group_exprs in ((fine, exprs), _profile_groups(spec)):
+        if not group_exprs:
+            continue
+        keys = ", ".join(group_exprs)
+        # Built only from fixed column names and integers (positions, levels); values are params.
+        sql = (
+            f"SELECT {keys}, {', '.join(aggregates)} FROM surveys_response {where} GROUP BY {keys}"  # noqa: S608
+        )
+        scans.append((sql, group_names, names))
+    return scans
+
+
+def _profile_groups(spec: Spec) -> tuple[list[str], list[str]]:
+    items = _profile(spec)
+    return [f"profile:{i.code}" for i in items], [f"scores[{i.position}]" for i in items]
+
+
+def rollup(spec: Spec, scans: list[tuple[list[str], list[str], list[tuple]]]):
+    """(cut kind, cut key, tally) for every cut, summed from the rows of the scans."""
+    import pandas as pd
+
+    (fine_groups, names, fine_rows), *rest = scans
+    fine = pd.DataFrame.from_records(fine_rows, columns=fine_groups + names)
+    totals = fine[names].sum()
+    campaign = {k: int(v) for k, v in totals.items()}
+    procedure = _procedure(spec)
+    if procedure is not None:
+        by_value = fine.groupby("procedure", dropna=True)["responses"].sum()
+        _add_distribution(campaign, procedure, by_value)
+    profile_frame = None
+    if rest:
+        profile_groups, _names, profile_rows = rest[0]
+        profile_frame = pd.DataFrame.from_records(profile_rows, columns=profile_groups + names)
+        for item, col in zip(_profile(spec), profile_groups, strict=True):
+            _add_distribution(
+                campaign, item, profile_frame.groupby(col, dropna=True)["responses"].sum()
+            )
+    yield CutKind.CAMPAIGN, "", campaign
+    for kind, col in [*ROLLUPS, (CutKind.PROCEDURE, "procedure")]:
+        if col not in fine.columns:
+            continue
+        for key, row in fine.groupby(col, dropna=True)[names].sum().iterrows():
+            yield kind, _key(key), {k: int(v) for k, v in row.items()}
+    if profile_frame is not None:
+        for item, col in zip(_profile(spec), profile_frame.columns, strict=False):
+            for key, row in profile_frame.groupby(col, dropna=True)[names].sum().iterrows():
+                yield (
+                    CutKind.PROFILE,
+                    f"{item.code}={_key(key)}",
+                    {k: int(v) for k, v in row.items()},
+                )
+
+
+def _key(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def _add_distribution(tally: dict, item: ItemSpec, counts) -> None:
+    tally[f"n:{item.code}"] = int(counts.sum())
+    for v in item.levels:
+        tally[f"lvl:{item.code}:{v}"] = int(counts.get(v, 0))
 
 
 def figures_from_tally(spec: Spec, tally: dict[str, int], min_n: int) -> list[Figure]:

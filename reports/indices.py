@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -17,8 +16,8 @@ from reports.engine import (
     ElementSpec,
     ItemSpec,
     Spec,
-    cut_of_row,
     figures_from_tally,
+    rollup,
     tally_sql,
 )
 from reports.models import IndexResult, IndexRun
@@ -108,14 +107,18 @@ def campaign_data_version(campaign: Campaign) -> tuple[str, int]:
     return f"{max_id}.{count}.{changes}", max_id
 
 
-def _tally_rows(spec: Spec, campaign: Campaign, after: int, upto: int) -> Iterator[tuple]:
-    sql, names = tally_sql(spec)
+def _tallies(spec: Spec, campaign: Campaign, after: int, upto: int) -> list[tuple[str, str, dict]]:
+    scans = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [campaign.pk, after, upto])
-        width = len(spec.group_items) + 7
-        for row in cursor.fetchall():
-            cut, key = cut_of_row(spec, row)
-            yield cut, key, dict(zip(names, row[width:], strict=True))
+        # The groups fit in memory: let PostgreSQL hash them instead of sorting on disk, and
+        # share the scan between workers (the planner underrates the parallel plan here).
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL parallel_setup_cost = 0")
+        cursor.execute("SET LOCAL parallel_tuple_cost = 0")
+        for sql, groups, names in tally_sql(spec):
+            cursor.execute(sql, [campaign.pk, after, upto])
+            scans.append((groups, names, cursor.fetchall()))
+    return list(rollup(spec, scans))
 
 
 COLUMNS = (
@@ -135,7 +138,7 @@ def indices_compute(*, campaign: Campaign) -> IndexRun:
     min_n = settings.INDEX_MIN_N
     rows = 0
     # Read every tally before COPY starts: the connection cannot run a query during a COPY.
-    tallies = list(_tally_rows(spec, campaign, 0, max_id))
+    tallies = _tallies(spec, campaign, 0, max_id)
     IndexResult.objects.filter(campaign=campaign).delete()
     with (
         connection.cursor() as cursor,
