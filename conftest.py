@@ -20,15 +20,23 @@ import pytest
 
 from agencies.models import AdminUnit, Agency, AgencyKind, Role
 
+pytest_plugins = ["satisfaction.browser"]
+
+
+def _ensure_units() -> None:
+    # A transactional test (live server, real worker) empties every table when it ends: the
+    # next test that needs the units loads them again.
+    if not AdminUnit.objects.exists():
+        from agencies.units import units_load
+
+        units_load()
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real unit list once into the (reused) test database."""
     with django_db_blocker.unblock():
-        if not AdminUnit.objects.exists():
-            from agencies.units import units_load
-
-            units_load()
+        _ensure_units()
 
 
 @dataclass
@@ -55,6 +63,8 @@ class World:
 @pytest.fixture
 def world(db) -> World:
     from agencies.tests.factories import UserFactory, make_agency, member
+
+    _ensure_units()
 
     root = make_agency(
         "UBND thành phố Huế", unit_code="46", kind=AgencyKind.PEOPLES_COMMITTEE_PROVINCE

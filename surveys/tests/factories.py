@@ -89,3 +89,73 @@ def make_questionnaire(
                 order=2,
             )
     return q
+
+
+def make_response(campaign, agency, scores, channel="online", status="valid"):
+    """A response of `agency` to `campaign`, with the unit dimensions filled as collection does."""
+    from agencies.models import Tier
+    from surveys.models import Response
+
+    unit = agency.unit
+    return Response.objects.create(
+        campaign=campaign,
+        questionnaire=campaign.questionnaire,
+        agency=agency,
+        agency_kind=agency.kind,
+        unit=unit,
+        province=agency.province,
+        district=unit if unit.tier == Tier.DISTRICT else unit.district,
+        commune=unit if unit.tier == Tier.COMMUNE else None,
+        channel=channel,
+        status=status,
+        scores=list(scores),
+    )
+
+
+def make_campaign(
+    *,
+    organiser,
+    scope=(),
+    questionnaire=None,
+    code: str | None = None,
+    name: str = "Khảo sát thử",
+    year: int = 2024,
+    era: str = "3tier",
+    channels=("online", "paper"),
+    opens_on=None,
+    closes_on=None,
+    default_target: int = 100,
+    status: str = "draft",
+    by=None,
+):
+    """A campaign made through the services; `scope` holds agencies or (agency, target) pairs.
+
+    A status other than draft is set directly, without transition rows: tests of the workflow
+    go through `campaign_transition` instead.
+    """
+    import datetime
+
+    from surveys.models import Campaign
+    from surveys.services.campaigns import campaign_create, campaign_set_scope
+
+    today = timezone.localdate()
+    campaign = campaign_create(
+        code=code or f"dot-{next(_family)}",
+        name=name,
+        year=year,
+        organiser=organiser,
+        questionnaire=questionnaire or make_questionnaire(),
+        era=era,
+        channels=list(channels),
+        opens_on=opens_on or today - datetime.timedelta(days=1),
+        closes_on=closes_on or today + datetime.timedelta(days=30),
+        default_target=default_target,
+        by=by,
+    )
+    targets = dict(s if isinstance(s, tuple) else (s, None) for s in scope)
+    if targets:
+        campaign_set_scope(campaign=campaign, targets=targets)
+    if status != Campaign.Status.DRAFT:
+        Campaign.objects.filter(pk=campaign.pk).update(status=status)
+        campaign.refresh_from_db()
+    return campaign

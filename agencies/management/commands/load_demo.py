@@ -3,6 +3,8 @@
 from django.core.management.base import BaseCommand
 
 from agencies import demo
+from surveys.demo import load_campaigns
+from surveys.services.questionnaires import questionnaires_load_national
 
 
 class Command(BaseCommand):
@@ -17,3 +19,11 @@ class Command(BaseCommand):
         )
         for login in logins:
             self.stdout.write(f"  {login.username:<16} {login.full_name}")
+        self.stdout.write(f"Mẫu phiếu quốc gia: {len(questionnaires_load_national())} phiếu.")
+        campaign = load_campaigns()
+        self.stdout.write(
+            f"Đợt khảo sát: {campaign.code} – {campaign.get_status_display()}, "
+            f"{campaign.scope.count()} cơ quan."
+            if campaign
+            else "Chưa có mẫu phiếu SIPAS 2017 quốc gia: bỏ qua đợt khảo sát trình diễn."
+        )
