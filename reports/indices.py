@@ -78,7 +78,11 @@ def questionnaire_spec(questionnaire: Questionnaire) -> Spec:
             e.aspect.code for e in elements if e.aspect_id and e.kind == Element.Kind.INDEX
         )
     )
-    overall = next((i.code for i in items if i.role == Item.Role.OVERALL), None)
+    # The overall question sits outside every aspect (SIPAS 2023 also has one per aspect).
+    overalls = [i for i in items if i.role == Item.Role.OVERALL]
+    overall = next((i.code for i in overalls if i.element.aspect_id is None), None) or next(
+        (i.code for i in overalls), None
+    )
     return Spec(
         items=tuple(item_specs),
         elements=tuple(element_specs),
@@ -127,12 +131,20 @@ COLUMNS = (
 )
 
 
-@transaction.atomic
 def indices_compute(*, campaign: Campaign) -> IndexRun:
     """Recompute every figure of every cut of `campaign` from its valid answers. Idempotent."""
-    run, _ = IndexRun.objects.select_for_update().get_or_create(campaign=campaign)
+    IndexRun.objects.get_or_create(campaign=campaign)
+    # Committed before the work starts, so that the pages can say "being computed".
+    IndexRun.objects.filter(campaign=campaign).update(
+        status=IndexRun.Status.RUNNING, started_at=timezone.now(), error=""
+    )
+    return _compute(campaign)
+
+
+@transaction.atomic
+def _compute(campaign: Campaign) -> IndexRun:
+    run = IndexRun.objects.select_for_update().get(campaign=campaign)
     started = time.monotonic()
-    run.status, run.started_at, run.error = IndexRun.Status.RUNNING, timezone.now(), ""
     version, max_id = campaign_data_version(campaign)
     spec = questionnaire_spec(campaign.questionnaire)
     min_n = settings.INDEX_MIN_N

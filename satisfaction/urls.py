@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("agencies/", include("agencies.urls")),
     path("", include("surveys.urls")),
+    path("results/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -27,3 +27,6 @@ class Command(BaseCommand):
             if campaign
             else "Chưa có mẫu phiếu SIPAS 2017 quốc gia: bỏ qua đợt khảo sát trình diễn."
         )
+        from reports.demo import load_indices
+
+        self.stdout.write(f"Chỉ số: đã tính cho {load_indices()} đợt khảo sát có phiếu trả lời.")

@@ -1,0 +1,126 @@
+"""Helpers of the results tests: campaigns made directly as rows, answers, extra agencies.
+
+The questionnaire of `make_questionnaire(elements=2, items_per_element=2)` stores 1.1, 1.2, 2.1,
+2.2 at positions 1-4 and HL (overall satisfaction) at 5; YK (free text) is not stored in scores.
+"""
+
+from __future__ import annotations
+
+import datetime
+from itertools import count
+
+import pytest
+
+from agencies.models import AgencyKind
+from agencies.tests.factories import make_agency
+from reports.indices import indices_compute
+from surveys.models import Campaign, CampaignAgency
+from surveys.tests.factories import make_questionnaire, make_response
+
+_codes = count(1)
+
+ALL_5 = [5, 5, 5, 5, 5]
+ALL_1 = [1, 1, 1, 1, 1]
+BLANK = [None, None, None, None, None]
+
+
+def small_questionnaire(**kwargs):
+    return make_questionnaire(elements=2, items_per_element=2, **kwargs)
+
+
+def make_results_campaign(
+    organiser,
+    *,
+    questionnaire=None,
+    scope=(),
+    year: int = 2024,
+    era: str = "3tier",
+    status: str = Campaign.Status.CLOSED,
+    code: str | None = None,
+    name: str | None = None,
+) -> Campaign:
+    campaign = Campaign.objects.create(
+        code=code or f"kq-{next(_codes)}",
+        name=name or f"Khảo sát năm {year}",
+        year=year,
+        organiser=organiser,
+        questionnaire=questionnaire or small_questionnaire(),
+        era=era,
+        channels=["online"],
+        opens_on=datetime.date(year, 3, 1),
+        closes_on=datetime.date(year, 10, 31),
+        status=status,
+    )
+    CampaignAgency.objects.bulk_create(
+        CampaignAgency(campaign=campaign, agency=agency) for agency in scope
+    )
+    return campaign
+
+
+def answer(campaign, agency, scores, times: int = 1, status: str = "valid"):
+    return [make_response(campaign, agency, scores, status=status) for _ in range(times)]
+
+
+def share(campaign, agency, positive: int, negative: int):
+    """`positive` answers satisfied with everything, `negative` dissatisfied with everything."""
+    answer(campaign, agency, ALL_5, positive)
+    answer(campaign, agency, ALL_1, negative)
+
+
+@pytest.fixture
+def min_n(settings):
+    settings.INDEX_MIN_N = 3
+    return 3
+
+
+@pytest.fixture
+def districts(world):
+    """Two more district People's Committees of Huế, peers of Phú Vang and Hương Trà."""
+    return [
+        make_agency(
+            name,
+            unit_code=code,
+            parent=world.root,
+            kind=AgencyKind.PEOPLES_COMMITTEE_DISTRICT,
+        )
+        for name, code in [("UBND quận Thuận Hóa", "474"), ("UBND thị xã Phong Điền", "476")]
+    ]
+
+
+@pytest.fixture
+def hue(world, min_n):
+    """Huế's 2024 round: the two districts and their communes, nothing answered yet."""
+    return make_results_campaign(
+        world.home_affairs,
+        scope=[world.phu_vang, world.phu_thuan, world.huong_tra, world.tu_ha],
+        code="sipas-hue-2024",
+        name="SIPAS thành phố Huế năm 2024",
+    )
+
+
+@pytest.fixture
+def results(world, min_n):
+    """Huế 2023 (Phú Vang 50 %) and 2024: Phú Vang 75 %, Hương Trà 50 %, Phú Thuận below the
+    minimum n, Tứ Hạ answered but left every item blank; overall 70 % (7 of 10 answers)."""
+    questionnaire = small_questionnaire()
+    scope = [world.phu_vang, world.phu_thuan, world.huong_tra, world.tu_ha]
+    before = make_results_campaign(
+        world.home_affairs, questionnaire=questionnaire, year=2023, scope=scope,
+        name="SIPAS Huế 2023",
+    )  # fmt: skip
+    share(before, world.phu_vang, 2, 2)
+    compute(before)
+    now = make_results_campaign(
+        world.home_affairs, questionnaire=questionnaire, year=2024, scope=scope,
+        name="SIPAS Huế 2024",
+    )  # fmt: skip
+    share(now, world.phu_vang, 3, 1)
+    share(now, world.huong_tra, 2, 2)
+    share(now, world.phu_thuan, 2, 0)
+    answer(now, world.tu_ha, BLANK, 3)
+    compute(now)
+    return now
+
+
+def compute(campaign):
+    return indices_compute(campaign=campaign)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("campaign/<int:pk>/", views.campaign_overview, name="campaign"),
+    path("campaign/<int:pk>/agency/<int:agency_pk>/", views.agency_page, name="agency"),
+    path("campaign/<int:pk>/recompute/", views.campaign_recompute, name="recompute"),
+    path("public/<slug:code>/", views.public_results, name="public"),
+]
