@@ -26,3 +26,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         cursor.execute("SELECT 1")
     seen = worker_last_seen()
     return JsonResponse({"database": "ok", "worker_last_seen": seen.isoformat() if seen else None})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A Vietnamese page instead of Django's English one when the form's token is stale."""
+    return render(request, "403_csrf.html", status=403)

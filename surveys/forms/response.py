@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,6 @@ from surveys.selectors.questionnaires import Section, Structure, questionnaire_s
 
 SCORE_PREFIX = "q_"
 TEXT_PREFIX = "t_"
-TEXT_MAX_LENGTH = 4000
 RADIO_SCALES = frozenset(
     {Scale.SAT5, Scale.INTEREST4, Scale.SUIT4, Scale.DESIRE4, Scale.YESNO, Scale.SINGLE}
 )
@@ -206,7 +206,8 @@ class ResponseForm(forms.Form):
             "required": _("Vui lòng trả lời câu hỏi này."),
             "invalid_choice": _("Lựa chọn không hợp lệ."),
             "invalid": _("Nhập một số nguyên."),
-            "max_length": _("Tối đa %(limit_value)d ký tự.") % {"limit_value": TEXT_MAX_LENGTH},
+            "max_length": _("Tối đa %(limit_value)d ký tự.")
+            % {"limit_value": settings.SURVEY_TEXT_MAX_CHARS},
         }
         common: dict[str, Any] = {
             "label": self.item_text(item),
@@ -236,7 +237,7 @@ class ResponseForm(forms.Form):
             return forms.IntegerField(widget=forms.NumberInput(attrs=attrs), **common)
         attrs = {"class": "form-control sv-text", "rows": 4}
         return forms.CharField(
-            widget=forms.Textarea(attrs=attrs), max_length=TEXT_MAX_LENGTH, **common
+            widget=forms.Textarea(attrs=attrs), max_length=settings.SURVEY_TEXT_MAX_CHARS, **common
         )
 
     def clean(self) -> dict[str, Any]:

@@ -171,6 +171,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.campaign_history(campaign=campaign),
             "channels": [Channel(c).label for c in campaign.channels],
             "can_manage": can_manage,
+            "can_enter": selectors.campaign_can(
+                access=access, perm=Perm.ENTER_RESPONSES, campaign=campaign
+            ),
             "transitions": transitions,
             "step": 3 if campaign.status == Status.DRAFT and can_manage else None,
         },
