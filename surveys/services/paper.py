@@ -955,6 +955,10 @@ def paper_import(
                 "nào được nhập; hãy nhập lại tệp để xem các dòng trùng."
             )
         ) from None
+    from reports.services import indices_request
+
+    # New answers: the campaign's indices are brought up to date (debounced) after commit.
+    transaction.on_commit(lambda: indices_request(campaign_id=campaign.pk))
     counts = Counter(row.agency.id for row in valid)
     return ImportResult(
         count=len(valid),

@@ -417,7 +417,15 @@ def response_submit(
                 }
             ) from None
         raise
+    _indices_stale(campaign.pk)
     return response, True
+
+
+def _indices_stale(campaign_id: int) -> None:
+    """New or changed answers: bring the campaign's indices up to date (debounced), after commit."""
+    from reports.services import indices_request
+
+    transaction.on_commit(lambda: indices_request(campaign_id=campaign_id))
 
 
 # --- Review ---------------------------------------------------------------------------------------
@@ -460,4 +468,5 @@ def response_set_status(
             response=response, from_status=from_status, to_status=status, by=by, reason=reason
         )
     response.status = status
+    _indices_stale(response.campaign_id)
     return change
