@@ -77,3 +77,64 @@ def load_campaigns() -> Campaign | None:
         note="Mở đợt khảo sát trình diễn.",
     )
     return campaign
+
+
+COMMENTS = [
+    "Cán bộ hướng dẫn tận tình, dễ hiểu.",
+    "Nên bố trí thêm ghế ngồi chờ vào buổi sáng.",
+    "Thời gian trả kết quả còn chậm so với giấy hẹn.",
+    "Mong có thêm hướng dẫn nộp hồ sơ trực tuyến.",
+    "Phí, lệ phí được niêm yết rõ ràng.",
+    "Máy lấy số thứ tự hay bị hỏng.",
+]
+
+
+def _level(rng, quality: float) -> int:
+    """A 5-level answer: `quality` is this agency's chance of a positive (4 or 5) answer."""
+    roll = rng.random()
+    if roll < quality:
+        return 5 if rng.random() < 0.4 else 4
+    return rng.choice([1, 2, 3, 3, 3])
+
+
+@transaction.atomic
+def load_answers(campaign: Campaign) -> int:
+    """Realistic answers for the demo campaign (once): varied quality, channels, profiles."""
+    import random
+
+    from surveys.models import Item, Scale
+    from surveys.services.responses import response_submit
+
+    if campaign.responses.exists():
+        return campaign.responses.count()
+    rng = random.Random(2024)  # noqa: S311 - demo data, not security
+    items = list(campaign.questionnaire.items.exclude(position=None).order_by("position"))
+    texts = list(campaign.questionnaire.items.filter(scale=Scale.TEXT))
+    width = max(i.position for i in items)
+    channels = [Channel.PAPER] * 6 + [Channel.ONLINE] * 4
+    count = 0
+    for row in campaign.scope.select_related("agency__unit").order_by("agency__path"):
+        quality = rng.uniform(0.62, 0.95)
+        target = row.target or campaign.default_target
+        for _ in range(int(target * rng.uniform(0.15, 0.55))):
+            scores: list[int | None] = [None] * width
+            for item in items:
+                if rng.random() < 0.04 and item.role != Item.Role.PROFILE:
+                    continue  # a blank, as on real forms
+                if item.scale == Scale.SAT5:
+                    scores[item.position - 1] = _level(rng, quality)
+                elif item.scale == Scale.MULTI:
+                    chosen = rng.sample([v for v, _vi, _en in item.levels()], k=rng.randint(1, 3))
+                    scores[item.position - 1] = sum(1 << (v - 1) for v in chosen)
+                elif item.levels():
+                    scores[item.position - 1] = rng.choice([v for v, _vi, _en in item.levels()])
+            comment = {texts[0].pk: rng.choice(COMMENTS)} if texts and rng.random() < 0.15 else {}
+            response_submit(
+                campaign=campaign,
+                agency=row.agency,
+                channel=rng.choice(channels),
+                scores=scores,
+                texts=comment,
+            )
+            count += 1
+    return count

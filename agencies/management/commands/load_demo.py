@@ -27,6 +27,10 @@ class Command(BaseCommand):
             if campaign
             else "Chưa có mẫu phiếu SIPAS 2017 quốc gia: bỏ qua đợt khảo sát trình diễn."
         )
+        if campaign:
+            from surveys.demo import load_answers
+
+            self.stdout.write(f"Phiếu trả lời trình diễn: {load_answers(campaign)} phiếu.")
         from reports.demo import load_indices
 
         self.stdout.write(f"Chỉ số: đã tính cho {load_indices()} đợt khảo sát có phiếu trả lời.")
