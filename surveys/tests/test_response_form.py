@@ -135,10 +135,11 @@ def test_it_checks_a_number_against_the_item_range(small):
     assert form.is_valid() and form.scores()[7] == 10
 
 
-def test_it_limits_free_text(small):
+def test_it_limits_free_text_to_the_configured_length(small, settings):
+    settings.SURVEY_TEXT_MAX_CHARS = 300
     comment = item(small, "YK")
-    form = ResponseForm({f"t_{comment.pk}": "x" * 4001, "q_9": ["1"]}, questionnaire=small)
-    assert form.errors == {f"t_{comment.pk}": ["Tối đa 4000 ký tự."]}
+    form = ResponseForm({f"t_{comment.pk}": "x" * 301, "q_9": ["1"]}, questionnaire=small)
+    assert form.errors == {f"t_{comment.pk}": ["Tối đa 300 ký tự."]}
 
 
 def test_it_labels_in_vietnamese_by_default(small):
