@@ -171,7 +171,7 @@ def test_it_labels_in_english_when_the_language_is_english(small):
         assert form.title == "Test form"
         assert form.sections()[0].name == "Element 1"
         assert not form.is_valid()
-    assert form.errors["q_9"] == ["Vui lòng trả lời câu hỏi này."]
+    assert form.errors["q_9"] == ["Please answer this question."]
 
 
 def test_it_keeps_only_the_kiosk_items_in_the_short_variant(sipas2017):
