@@ -94,3 +94,42 @@ def test_it_is_idempotent(world, setup):
         IndexResult.objects.filter(campaign=setup).values_list("cut", "cut_key", "code", "value")
     )
     assert first == again and run.rows == len(again)
+
+
+def test_it_takes_the_general_item_when_the_version_says_so(world, settings):
+    settings.INDEX_MIN_N = 1
+    q = make_questionnaire(elements=2, items_per_element=2, with_general=True)
+    q.element_rule = "general"
+    q.save()
+    # positions: 1.1=1 1.2=2 HL1=3, 2.1=4 2.2=5 HL2=6, HL=7
+    c = _campaign(world, q, [world.phu_vang])
+    _answer(c, world.phu_vang, [1, 1, 5, 1, 1, 2, 4])
+    _answer(c, world.phu_vang, [1, 1, 4, 1, 1, 5, 4])
+    indices_compute(campaign=c)
+    f = figures(c)
+    assert f["E:1"].value == 100.0  # the general item, not the mean of the criteria (0%)
+    assert f["E:2"].value == 50.0
+    assert f["OVERALL"].value == 75.0
+
+
+def test_it_averages_aspects_for_a_two_aspect_version(world, settings):
+    from surveys.models import Aspect, Element, Item
+
+    settings.INDEX_MIN_N = 1
+    q = make_questionnaire(elements=3, items_per_element=1, with_overall=False, with_comment=False)
+    q.overall_rule = "aspects"
+    q.save()
+    policy = Aspect.objects.create(questionnaire=q, code="I", name="Chính sách", order=1)
+    service = Aspect.objects.create(questionnaire=q, code="II", name="Dịch vụ", order=2)
+    Element.objects.filter(questionnaire=q, code="1").update(aspect=policy)
+    Element.objects.filter(questionnaire=q, code__in=["2", "3"]).update(aspect=service)
+    assert Item.objects.filter(questionnaire=q).count() == 3
+    c = _campaign(world, q, [world.phu_vang])
+    _answer(c, world.phu_vang, [5, 5, 1])
+    _answer(c, world.phu_vang, [4, 5, 2])
+    indices_compute(campaign=c)
+    f = figures(c)
+    # policy: element 1 = 100; service: element 2 = 100 and element 3 = 0, so 50
+    assert f["A:I"].value == 100.0 and f["A:II"].value == 50.0
+    # the mean of the aspects (75), not of the three elements (66.67)
+    assert f["OVERALL"].value == 75.0
