@@ -1,7 +1,7 @@
 """Exactly once under real concurrency: parallel posts on their own connections, committed rows.
 
 The test database is flushed after a transactional test: `available_apps` limits that to the
-surveys tables, so the unit lists stay loaded; the two agencies made here are deleted at the end.
+surveys and reports tables, so the unit lists stay loaded; the two agencies made here are deleted at the end.
 """
 
 import datetime
@@ -19,7 +19,8 @@ from surveys.models import Campaign, CampaignAgency, Invitation, Questionnaire, 
 from surveys.services.responses import AlreadyAnswered, response_submit
 from surveys.tests.factories import make_questionnaire
 
-pytestmark = pytest.mark.django_db(transaction=True, available_apps=["surveys"])
+# "reports" too: answers queue an index refresh, whose run row points at the campaign.
+pytestmark = pytest.mark.django_db(transaction=True, available_apps=["surveys", "reports"])
 
 PARALLEL = 20
 
