@@ -2,9 +2,10 @@
 
 An import is all or nothing. The file is checked before any parser sees it (size, real type,
 zip bomb), then every row is checked against lookups built once (allowed values per column,
-agency code → dimension columns, respondent codes already stored: no query per row). Any error
-refuses the whole file with a report of row, column, value and reason, and nothing is written;
-otherwise every row goes in with PostgreSQL's COPY, in one transaction (see `_insert`).
+agency code → dimension columns, respondent codes already stored, the invitations named in the
+optional ma_thu_moi column: no query per row). Any error refuses the whole file with a report of
+row, column, value and reason, and nothing is written; otherwise every row goes in with
+PostgreSQL's COPY, in one transaction (see `_insert`).
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from surveys.models import Campaign, Channel, Item, Response, ResponseText, Scale
+from surveys.models import Campaign, Channel, Invitation, Item, Response, ResponseText, Scale
 from surveys.selectors.responses import (
+    CODES_PER_QUERY,
     AgencyDims,
     campaign_scope_dims,
     questionnaire_items,
@@ -55,6 +57,9 @@ from surveys.services.responses import (
 
 CODE_COLUMN = "ma_phieu"
 AGENCY_COLUMN = "ma_co_quan"
+# Optional: the token of the invitation letter the paper form answers (or the letter's link).
+TOKEN_COLUMN = "ma_thu_moi"  # noqa: S105 (a column name, not a secret)
+TOKEN_MAX = Invitation._meta.get_field("token").max_length
 CHANNEL_COLUMN = "kenh"
 SHEET = "Phieu"
 AGENCY_SHEET = "Co_quan"
@@ -217,7 +222,14 @@ def paper_template(*, campaign: Campaign, agency_ids: Collection[int] | None = N
 
     ws = wb.active
     ws.title = SHEET
-    headers = [CODE_COLUMN, AGENCY_COLUMN, CHANNEL_COLUMN, *(item.code for item in items)]
+    headers = [
+        CODE_COLUMN,
+        AGENCY_COLUMN,
+        TOKEN_COLUMN,
+        CHANNEL_COLUMN,
+        *(item.code for item in items),
+    ]
+    fixed = 4  # the columns before the first item
     ws.append(headers)
     notes = {
         CODE_COLUMN: _(
@@ -228,19 +240,20 @@ def paper_template(*, campaign: Campaign, agency_ids: Collection[int] | None = N
         AGENCY_COLUMN: _(
             "Mã cơ quan được đánh giá, chọn trong danh sách (trang Co_quan). Bắt buộc."
         ),
+        TOKEN_COLUMN: _("Mã thư mời (nếu phiếu gửi theo thư mời); để trống nếu không có"),
         CHANNEL_COLUMN: _("Kênh: paper (phiếu giấy) hoặc phone (điện thoại). Để trống là paper."),
     }
     for column, header in enumerate(headers, start=1):
         cell = ws.cell(row=1, column=column)
         cell.font = bold
         cell.fill = fill
-        item = items[column - 4] if column > 3 else None
+        item = items[column - fixed - 1] if column > fixed else None
         note = _item_note(item) if item is not None else notes[header]
         comment = Comment(note, "satisfaction")
         comment.width, comment.height = 320, 60 + 18 * note.count("\n")
         cell.comment = comment
         ws.column_dimensions[get_column_letter(column)].width = (
-            16 if column <= 3 else (40 if item is not None and item.stores_text else 9)
+            16 if column <= fixed else (40 if item is not None and item.stores_text else 9)
         )
     ws.freeze_panes = "C2"
 
@@ -256,9 +269,15 @@ def paper_template(*, campaign: Campaign, agency_ids: Collection[int] | None = N
         rule.error = _("Mã cơ quan không có trong danh sách của đợt khảo sát.")
         rule.errorTitle = _("Giá trị không hợp lệ")[:32]
         add(rule, 2)
+    rule = DataValidation(
+        type="textLength", operator="lessThanOrEqual", formula1=str(TOKEN_MAX), allow_blank=True
+    )
+    rule.error = _("Mã thư mời dài quá %(n)d ký tự.") % {"n": TOKEN_MAX}
+    rule.errorTitle = _("Giá trị không hợp lệ")[:32]
+    add(rule, 3)
     if entry_channels:
-        add(DataValidation(type="list", formula1=f'"{",".join(entry_channels)}"'), 3)
-    for column, item in enumerate(items, start=4):
+        add(DataValidation(type="list", formula1=f'"{",".join(entry_channels)}"'), 4)
+    for column, item in enumerate(items, start=fixed + 1):
         add(_validation_for(item), column)
 
     sheet = wb.create_sheet(AGENCY_SHEET)
@@ -287,18 +306,23 @@ def _write_guide(ws, campaign, items, entry_channels, bold, fill) -> None:
         _("2. Cột ma_phieu: mã ghi trên phiếu, không được trùng với phiếu khác của đợt khảo sát."),
         _("3. Cột ma_co_quan: chọn mã cơ quan trong danh sách (trang “Co_quan”)."),
         _(
-            "4. Cột kenh: “paper” (phiếu giấy) hoặc “phone” (phỏng vấn qua điện thoại); "
+            "4. Cột ma_thu_moi: mã thư mời (hoặc đường dẫn) in trên thư mời, nếu phiếu gửi theo "
+            "thư mời; để trống nếu không có. Thư mời phải thuộc đợt khảo sát, đúng cơ quan ở "
+            "cột ma_co_quan và chưa được trả lời; mỗi thư mời chỉ dùng một lần."
+        ),
+        _(
+            "5. Cột kenh: “paper” (phiếu giấy) hoặc “phone” (phỏng vấn qua điện thoại); "
             "để trống là paper."
         ),
-        _("5. Mỗi câu hỏi một cột, tiêu đề là mã câu hỏi. Ghi số của phương án được chọn."),
-        _("6. Câu hỏi chọn nhiều: ghi các số cách nhau bởi dấu chấm phẩy, ví dụ 1;3;5."),
-        _("7. Câu không trả lời thì để trống ô (trừ câu bắt buộc)."),
+        _("6. Mỗi câu hỏi một cột, tiêu đề là mã câu hỏi. Ghi số của phương án được chọn."),
+        _("7. Câu hỏi chọn nhiều: ghi các số cách nhau bởi dấu chấm phẩy, ví dụ 1;3;5."),
+        _("8. Câu không trả lời thì để trống ô (trừ câu bắt buộc)."),
         _(
-            "8. Có thể lưu thành tệp .xlsx hoặc .csv (UTF-8, phân cách bằng dấu phẩy hoặc "
+            "9. Có thể lưu thành tệp .xlsx hoặc .csv (UTF-8, phân cách bằng dấu phẩy hoặc "
             "chấm phẩy) rồi nhập vào hệ thống."
         ),
         _(
-            "9. Nếu có dòng sai, cả tệp bị từ chối và hệ thống liệt kê từng lỗi (dòng, cột, giá "
+            "10. Nếu có dòng sai, cả tệp bị từ chối và hệ thống liệt kê từng lỗi (dòng, cột, giá "
             "trị, lý do); sửa các lỗi rồi nhập lại cả tệp. Không phiếu nào được nhập hai lần."
         ),
     ]
@@ -535,6 +559,7 @@ class _Layout:
     code: int
     agency: int
     channel: int  # -1 when the file has no kenh column
+    token: int  # -1 when the file has no ma_thu_moi column
     scores: list[tuple[int, int, Item]]  # (column index, slot in scores, item)
     texts: list[tuple[int, Item]]
     blank_headers: list[int]
@@ -544,7 +569,12 @@ class _Layout:
 
 def _layout(header: Sequence[Any], items: list[Item]) -> tuple[_Layout | None, _Errors]:
     """Map the header row to columns; the errors name unknown, repeated and missing columns."""
-    fixed = {CODE_COLUMN: "code", AGENCY_COLUMN: "agency", CHANNEL_COLUMN: "channel"}
+    fixed = {
+        CODE_COLUMN: "code",
+        AGENCY_COLUMN: "agency",
+        TOKEN_COLUMN: "token",
+        CHANNEL_COLUMN: "channel",
+    }
     columns = _template_columns(items)
     exact = {item.code: item for item in columns}
     folded: dict[str, Item | None] = {}
@@ -590,6 +620,7 @@ def _layout(header: Sequence[Any], items: list[Item]) -> tuple[_Layout | None, _
             code=places["code"],
             agency=places["agency"],
             channel=places.get("channel", -1),
+            token=places.get("token", -1),
             scores=[(i, item.position - 1, item) for i, item in found.items() if item.position],
             texts=[(i, item) for i, item in found.items() if item.position is None],
             blank_headers=blank,
@@ -641,6 +672,8 @@ class _Row:
     channel: str
     scores: list[int | None]
     texts: list[tuple[int, str]]
+    token: str = ""
+    invitation_id: int | None = None
 
 
 def _agency_parser(
@@ -686,6 +719,75 @@ def _channel_parser(campaign: Campaign) -> Callable[[Any], str | _Bad]:
     return parse
 
 
+def _token(raw: Any) -> str:
+    """The invitation token of a ma_thu_moi cell: the token itself, or the letter's link."""
+    text = _cell_str(raw).strip()
+    if "/" in text:
+        # A link such as https://…/s/t/<token>/?x=y: its last path segment.
+        path = text.split("#", 1)[0].split("?", 1)[0]
+        text = next((part for part in reversed(path.split("/")) if part), "")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class _InvitationFound:
+    id: int
+    agency_id: int
+    agency_code: str
+    answered: bool
+
+
+def _invitations(campaign: Campaign, tokens: Collection[str]) -> dict[str, _InvitationFound]:
+    """The campaign's invitations among `tokens`, and whether each has been answered.
+
+    A query per CODES_PER_QUERY tokens; the response (one-to-one, unique index) is joined in
+    the same query, so "already answered" costs no second one.
+    """
+    tokens = list(tokens)
+    found: dict[str, _InvitationFound] = {}
+    for start in range(0, len(tokens), CODES_PER_QUERY):
+        chunk = tokens[start : start + CODES_PER_QUERY]
+        for token, pk, agency_id, agency_code, response_id in Invitation.objects.filter(
+            campaign=campaign, token__in=chunk
+        ).values_list("token", "pk", "agency_id", "agency__code", "response"):
+            found[token] = _InvitationFound(pk, agency_id, agency_code, response_id is not None)
+    return found
+
+
+def _check_tokens(
+    campaign: Campaign,
+    tokens: dict[str, tuple[int, Any, int | None]],
+    fail: Callable[[int, int, Any, str], None],
+    token_at: int,
+) -> tuple[set[str], dict[str, int]]:
+    """Check the tokens of the file (token → row, cell, row's agency id when valid).
+
+    The bad tokens, and the invitation id of each good one.
+    """
+    found = _invitations(campaign, tokens.keys())
+    bad: set[str] = set()
+    ids: dict[str, int] = {}
+    for token, (number, raw, agency_id) in tokens.items():
+        invitation = found.get(token)
+        if invitation is None:
+            fail(number, token_at, raw, _("không có thư mời này trong đợt khảo sát"))
+        elif invitation.answered:
+            fail(number, token_at, raw, _("thư mời đã được trả lời"))
+        elif agency_id is not None and invitation.agency_id != agency_id:
+            fail(
+                number,
+                token_at,
+                raw,
+                _("thư mời dành cho cơ quan %(code)s, khác mã cơ quan của dòng")
+                % {"code": invitation.agency_code},
+            )
+        else:
+            ids[token] = invitation.id
+            continue
+        bad.add(token)
+    return bad, ids
+
+
 def _check_rows(
     rows: Iterable[Sequence[Any]],
     layout: _Layout,
@@ -693,12 +795,20 @@ def _check_rows(
     scope: list[AgencyDims],
     allowed_agency_ids: Collection[int] | None,
 ) -> tuple[list[_Row], _Errors]:
-    """Check every row; the valid ones, and the errors. The hot loop: lookups only."""
+    """Check every row; the valid ones, and the errors. The hot loop: lookups only.
+
+    A ma_thu_moi token binds the row to an invitation of the campaign: ma_co_quan stays
+    required and must name the invitation's agency (no agency is taken from the invitation),
+    the invitation must not be answered yet, and a token serves one row of the file only.
+    """
     errors = _Errors()
     valid: list[_Row] = []
     seen: dict[str, int] = {}
+    # token → (row, cell as given, the row's agency id when the agency is valid)
+    tokens: dict[str, tuple[int, Any, int | None]] = {}
     width, length, headers = layout.width, layout.length, layout.headers
     code_at, agency_at, channel_at = layout.code, layout.agency, layout.channel
+    token_at = layout.token
     agency_memo: dict[Any, Any] = {}
     parse_agency = _agency_parser(scope, allowed_agency_ids)
     channel_memo: dict[Any, Any] = {}
@@ -757,6 +867,24 @@ def _check_rows(
         if agency.__class__ is _Bad:
             fail(number, agency_at, raw, agency.reason)
 
+        token = ""
+        if token_at >= 0 and (raw := row[token_at]) is not None:
+            token = _token(raw)
+            if not token:
+                if raw.__class__ is not str or raw.strip():
+                    fail(number, token_at, raw, _("không có thư mời này trong đợt khảo sát"))
+            elif token in tokens:
+                fail(
+                    number,
+                    token_at,
+                    raw,
+                    _("trùng mã thư mời với dòng %(row)d") % {"row": tokens[token][0]},
+                )
+                token = ""
+            else:
+                agency_id = None if agency.__class__ is _Bad else agency.id
+                tokens[token] = (number, raw, agency_id)
+
         channel = Channel.PAPER
         if channel_at >= 0:
             raw = row[channel_at]
@@ -806,7 +934,7 @@ def _check_rows(
                 fail(number, index, raw, _("giá trị ở cột không có tiêu đề"))
 
         if errors.total == before:
-            valid.append(_Row(number, code, agency, channel, scores, texts))
+            valid.append(_Row(number, code, agency, channel, scores, texts, token))
 
     if seen:
         taken = respondent_codes_taken(campaign=campaign, codes=seen.keys())
@@ -814,10 +942,17 @@ def _check_rows(
             fail(seen[code], code_at, code, _("mã phiếu đã được nhập trước đây cho đợt khảo sát"))
         if taken:
             valid = [row for row in valid if row.code not in taken]
+    if tokens:
+        bad, ids = _check_tokens(campaign, tokens, fail, token_at)
+        if bad:
+            valid = [row for row in valid if row.token not in bad]
+        for row in valid:
+            if row.token:
+                row.invitation_id = ids[row.token]
     return valid, errors
 
 
-# The columns a paper row fills; the others are NULL (kiosk, invitation, started_at, duration).
+# The columns a paper row fills; the others are NULL (kiosk, started_at, duration).
 RESPONSE_FIELDS = (
     "id",
     "campaign",
@@ -830,6 +965,7 @@ RESPONSE_FIELDS = (
     "commune",
     "channel",
     "entered_by",
+    "invitation",
     "respondent_code",
     "submission_key",
     "client_hash",
@@ -855,7 +991,8 @@ def _insert(campaign: Campaign, rows: list[_Row], entered_by: Any) -> int:
     as long as openpyxl took to read the file (compiling and quoting 2 million parameters),
     which broke the budget of three times the read for the whole import; COPY takes a tenth of
     that. The ids are drawn from the table's sequence first, so the free-text rows can point to
-    their responses. Constraints (unique codes, foreign keys) hold as for any insert.
+    their responses. Constraints (unique codes, one response per invitation, foreign keys) hold
+    as for any insert.
     """
     now = timezone.now()
     entered_by_id = getattr(entered_by, "pk", None)
@@ -883,6 +1020,7 @@ def _insert(campaign: Campaign, rows: list[_Row], entered_by: Any) -> int:
                         agency.commune_id,
                         row.channel,
                         entered_by_id,
+                        row.invitation_id,
                         row.code,
                         uuid.uuid4(),
                         "",
@@ -898,6 +1036,14 @@ def _insert(campaign: Campaign, rows: list[_Row], entered_by: Any) -> int:
                     copy.write_row((pk, item_id, text))
                     texts += 1
     return texts
+
+
+def _invitation_taken(exc: IntegrityError) -> bool:
+    """Whether the violated constraint is the one-to-one of Response.invitation."""
+    diag = getattr(exc.__cause__, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) or ""
+    column = Response._meta.get_field("invitation").column
+    return column in constraint or column in str(exc)
 
 
 def paper_import(
@@ -947,8 +1093,16 @@ def paper_import(
         raise ImportRefused(_("Tệp không có phiếu nào để nhập."))
     try:
         texts = _insert(campaign, valid, entered_by)
-    except IntegrityError:
-        # Another import stored some of these codes meanwhile; the unique constraint caught it.
+    except IntegrityError as exc:
+        # Another import or an online answer stored some of these codes or invitations
+        # meanwhile; the unique constraint caught it, and the transaction stored nothing.
+        if _invitation_taken(exc):
+            raise ImportRefused(
+                _(
+                    "Một số thư mời vừa được trả lời từ nơi khác trong lúc nhập tệp này. Không "
+                    "phiếu nào được nhập; hãy nhập lại tệp để xem các dòng có thư mời đã dùng."
+                )
+            ) from None
         raise ImportRefused(
             _(
                 "Một số mã phiếu vừa được nhập từ nơi khác trong lúc nhập tệp này. Không phiếu "

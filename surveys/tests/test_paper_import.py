@@ -9,7 +9,8 @@ import pytest
 from django.test import override_settings
 
 from agencies.models import AdminUnit
-from surveys.models import Campaign, Channel, Item, Response, ResponseText
+from surveys.models import Campaign, Channel, Invitation, Item, Response, ResponseText
+from surveys.services import paper
 from surveys.services.paper import ImportRefused, RowError, paper_import
 
 HEADER = [
@@ -450,3 +451,132 @@ def test_it_copies_a_province_agency_as_its_own_province(world, campaign_maker):
     response = Response.objects.get()
     assert response.unit == response.province == AdminUnit.objects.get(era="3tier", code="46")
     assert response.district is None and response.commune is None
+
+
+# --- Invitation tokens (ma_thu_moi) ---------------------------------------------------------------
+
+TOKEN_HEADER = [*HEADER[:2], "ma_thu_moi", *HEADER[2:]]
+
+
+def token_row(code, agency, token, **values) -> list:
+    cells = row(code, agency, **values)
+    return [*cells[:2], token, *cells[2:]]
+
+
+@pytest.fixture
+def invite(world, campaign):
+    def make(token, agency=None, on=None):
+        return Invitation.objects.create(
+            campaign=on or campaign, agency=agency or world.phu_vang, token=token
+        )
+
+    return make
+
+
+def test_it_binds_a_response_to_the_invitation_of_its_token(world, campaign, invite):
+    first, second = invite("tok-1"), invite("tok-2", world.tu_ha)
+    rows = [
+        token_row("T1", world.phu_vang, "tok-1"),
+        token_row("T2", world.tu_ha, " https://ks.example.vn/s/t/tok-2/?utm=thu "),
+        token_row("T3", world.phu_vang, None),
+        token_row("T4", world.phu_vang, "  "),
+    ]
+    assert load(campaign, xlsx(rows, TOKEN_HEADER)).count == 4
+    assert Response.objects.get(respondent_code="T1").invitation == first
+    assert Response.objects.get(respondent_code="T2").invitation == second
+    assert list(
+        Response.objects.filter(respondent_code__in=["T3", "T4"]).values_list(
+            "invitation", flat=True
+        )
+    ) == [None, None]
+
+
+def test_it_binds_tokens_from_a_csv_file(world, campaign, invite):
+    invitation = invite("tok-csv")
+    data = csv_bytes([token_row("C1", world.phu_vang, "tok-csv")], TOKEN_HEADER)
+    load(campaign, data, "phieu.csv")
+    assert Response.objects.get().invitation == invitation
+
+
+def test_it_refuses_unknown_foreign_and_mismatched_tokens(world, campaign_maker, campaign, invite):
+    other = campaign_maker()
+    invite("tok-here", world.phu_vang)
+    invite("tok-there", world.phu_vang, on=other)
+    rows = [
+        token_row("R1", world.phu_vang, "khong-co"),
+        token_row("R2", world.phu_vang, "tok-there"),
+        token_row("R3", world.tu_ha, "tok-here"),
+    ]
+    assert refused(campaign, xlsx(rows, TOKEN_HEADER)).errors == [
+        RowError(2, "ma_thu_moi", "khong-co", "không có thư mời này trong đợt khảo sát"),
+        RowError(3, "ma_thu_moi", "tok-there", "không có thư mời này trong đợt khảo sát"),
+        RowError(
+            4,
+            "ma_thu_moi",
+            "tok-here",
+            f"thư mời dành cho cơ quan {world.phu_vang.code}, khác mã cơ quan của dòng",
+        ),
+    ]
+
+
+def test_it_refuses_a_token_repeated_in_the_file(world, campaign, invite):
+    invite("tok-2x")
+    rows = [
+        token_row("D1", world.phu_vang, "tok-2x"),
+        token_row("D2", world.phu_vang, None),
+        token_row("D3", world.phu_vang, "tok-2x"),
+    ]
+    assert refused(campaign, xlsx(rows, TOKEN_HEADER)).errors == [
+        RowError(4, "ma_thu_moi", "tok-2x", "trùng mã thư mời với dòng 2")
+    ]
+
+
+def test_it_refuses_an_invitation_already_answered(world, campaign, invite):
+    invite("tok-used")
+    load(campaign, xlsx([token_row("U1", world.phu_vang, "tok-used")], TOKEN_HEADER))
+    rows = [token_row("U2", world.phu_vang, None), token_row("U3", world.phu_vang, "tok-used")]
+    with pytest.raises(ImportRefused) as caught:
+        load(campaign, xlsx(rows, TOKEN_HEADER))
+    assert caught.value.errors == [RowError(3, "ma_thu_moi", "tok-used", "thư mời đã được trả lời")]
+    assert list(Response.objects.values_list("respondent_code", flat=True)) == ["U1"]
+
+
+def test_it_reports_only_the_agency_when_a_token_row_names_a_wrong_agency(world, campaign, invite):
+    invite("tok-a")
+    rows = [token_row("A1", None, "tok-a", ma_co_quan="khong-co")]
+    assert refused(campaign, xlsx(rows, TOKEN_HEADER)).errors == [
+        RowError(2, "ma_co_quan", "khong-co", "mã cơ quan không thuộc đợt khảo sát")
+    ]
+
+
+def test_it_looks_tokens_up_in_a_few_queries(
+    world, campaign, invite, django_assert_max_num_queries
+):
+    Invitation.objects.bulk_create(
+        Invitation(campaign=campaign, agency=world.phu_vang, token=f"tok-{i}") for i in range(300)
+    )
+    data = xlsx([token_row(f"Q{i}", world.phu_vang, f"tok-{i}") for i in range(300)], TOKEN_HEADER)
+    with django_assert_max_num_queries(11):
+        load(campaign, data)
+    assert Response.objects.filter(invitation__isnull=False).count() == 300
+
+
+def test_it_refuses_the_file_when_an_invitation_is_answered_meanwhile(
+    world, campaign, invite, monkeypatch
+):
+    invite("tok-race")
+    load(campaign, xlsx([token_row("W1", world.phu_vang, "tok-race")], TOKEN_HEADER))
+    looked_up = paper._invitations
+
+    def before_the_answer(campaign, tokens):  # the check ran before the other answer came in
+        return {
+            token: paper._InvitationFound(found.id, found.agency_id, found.agency_code, False)
+            for token, found in looked_up(campaign, tokens).items()
+        }
+
+    monkeypatch.setattr(paper, "_invitations", before_the_answer)
+    rows = [token_row("W2", world.phu_vang, None), token_row("W3", world.phu_vang, "tok-race")]
+    with pytest.raises(ImportRefused) as caught:
+        load(campaign, xlsx(rows, TOKEN_HEADER))
+    assert "thư mời vừa được trả lời" in caught.value.message
+    assert list(Response.objects.values_list("respondent_code", flat=True)) == ["W1"]

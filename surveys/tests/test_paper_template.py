@@ -5,11 +5,13 @@ from io import BytesIO
 import openpyxl
 import pytest
 
+from surveys.models import Invitation, Response
 from surveys.services.paper import paper_import, paper_template
 
 HEADERS = [
     "ma_phieu",
     "ma_co_quan",
+    "ma_thu_moi",
     "kenh",
     "1.1",
     "1.2",
@@ -59,18 +61,20 @@ def test_it_notes_each_question_in_vietnamese(book):
     assert "1 = Có" in notes["GT"]
     assert "văn bản tự do" in notes["YK"]
     assert "không trùng" in notes["ma_phieu"]
+    assert notes["ma_thu_moi"] == ("Mã thư mời (nếu phiếu gửi theo thư mời); để trống nếu không có")
 
 
 def test_it_offers_drop_downs_of_the_allowed_values(book):
     rules = validations(book["Phieu"])
-    assert (rules["D"].type, rules["D"].formula1) == ("list", '"1,2,3,4,5"')  # 1.1
-    assert (rules["M"].type, rules["M"].formula1) == ("list", '"1,2"')  # GT
-    assert (rules["K"].type, rules["K"].formula1, rules["K"].formula2) == ("whole", "15", "100")
-    assert rules["L"].type is None and "1;3;5" in rules["L"].prompt  # KENH: typed, not picked
-    assert (rules["N"].type, rules["N"].formula1) == ("textLength", "2000")  # YK
+    assert (rules["E"].type, rules["E"].formula1) == ("list", '"1,2,3,4,5"')  # 1.1
+    assert (rules["N"].type, rules["N"].formula1) == ("list", '"1,2"')  # GT
+    assert (rules["L"].type, rules["L"].formula1, rules["L"].formula2) == ("whole", "15", "100")
+    assert rules["M"].type is None and "1;3;5" in rules["M"].prompt  # KENH: typed, not picked
+    assert (rules["O"].type, rules["O"].formula1) == ("textLength", "2000")  # YK
     assert rules["B"].formula1 == "Co_quan!$A$2:$A$5"
-    assert (rules["C"].type, rules["C"].formula1) == ("list", '"paper,phone"')
-    assert str(rules["D"].sqref) == "D2:D1048576"
+    assert (rules["C"].type, rules["C"].formula1) == ("textLength", "43")  # ma_thu_moi
+    assert (rules["D"].type, rules["D"].formula1) == ("list", '"paper,phone"')
+    assert str(rules["E"].sqref) == "E2:E1048576"
 
 
 def test_it_lists_the_campaign_scope_as_the_agency_source(world, book):
@@ -106,15 +110,38 @@ def test_it_explains_how_to_fill_it_in(book):
 def test_it_offers_only_the_entry_channels_of_the_campaign(campaign_maker):
     campaign = campaign_maker(channels=["online", "paper"])
     rules = validations(openpyxl.load_workbook(BytesIO(paper_template(campaign=campaign)))["Phieu"])
-    assert rules["C"].formula1 == '"paper"'
+    assert rules["D"].formula1 == '"paper"'
 
 
 def test_it_imports_back_once_filled_in(world, campaign):
     book = openpyxl.load_workbook(BytesIO(paper_template(campaign=campaign)))
-    book["Phieu"].append(["P1", world.tu_ha.code, "paper", 5, 4, 3, 2, 1, 5, 4, 33, "1;2", 1, "ok"])
+    book["Phieu"].append(
+        ["P1", world.tu_ha.code, None, "paper", 5, 4, 3, 2, 1, 5, 4, 33, "1;2", 1, "ok"]
+    )
     out = BytesIO()
     book.save(out)
     result = paper_import(
         campaign=campaign, data=out.getvalue(), filename="mau.xlsx", entered_by=world.manager
     )
     assert result.count == 1
+
+
+def test_it_has_an_optional_invitation_token_column_after_the_agency(book):
+    headers = [cell.value for cell in book["Phieu"][1]]
+    assert headers.index("ma_thu_moi") == headers.index("ma_co_quan") + 1
+    guide = "\n".join(str(row[0]) for row in book["Huong_dan"].iter_rows(values_only=True))
+    assert "4. Cột ma_thu_moi" in guide and "10. Nếu có dòng sai" in guide
+
+
+def test_it_imports_back_a_token_filled_in(world, campaign):
+    invitation = Invitation.objects.create(campaign=campaign, agency=world.tu_ha, token="thu-1")
+    book = openpyxl.load_workbook(BytesIO(paper_template(campaign=campaign)))
+    book["Phieu"].append(
+        ["P1", world.tu_ha.code, "thu-1", "paper", 5, 4, 3, 2, 1, 5, 4, 33, "1;2", 1, None]
+    )
+    out = BytesIO()
+    book.save(out)
+    paper_import(
+        campaign=campaign, data=out.getvalue(), filename="mau.xlsx", entered_by=world.manager
+    )
+    assert Response.objects.get().invitation == invitation
