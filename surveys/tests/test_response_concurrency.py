@@ -1,7 +1,8 @@
 """Exactly once under real concurrency: parallel posts on their own connections, committed rows.
 
 The test database is flushed after a transactional test: `available_apps` limits that to the
-surveys and reports tables, so the unit lists stay loaded; the two agencies made here are deleted at the end.
+surveys and reports tables, so the unit lists stay loaded; the two agencies made here are
+deleted at the end.
 """
 
 import datetime
