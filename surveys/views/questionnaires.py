@@ -394,18 +394,28 @@ def element_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def element_move(request: HttpRequest, pk: int) -> HttpResponse:
     element = get_element_for_user(request, pk, Perm.MANAGE_CAMPAIGNS)
-    questionnaire = element.questionnaire
-    if refused := _refuse_published(request, questionnaire) or _refuse_locked(request, element):
+    return _move(
+        request,
+        element,
+        lambda direction: services.element_move(element=element, direction=direction),
+        f"el-{element.pk}",
+    )
+
+
+def _move(request: HttpRequest, obj, move, anchor: str) -> HttpResponse:
+    """Move an element or an item one place up or down, unless it is published or locked."""
+    questionnaire = obj.questionnaire
+    if refused := _refuse_published(request, questionnaire) or _refuse_locked(request, obj):
         return refused
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         messages.error(request, _("Hướng di chuyển không hợp lệ."))
         return _detail(questionnaire)
     try:
-        services.element_move(element=element, direction=direction)
+        move(direction)
     except ValidationError as exc:
         _error_messages(request, exc)
-    return _detail(questionnaire, f"el-{element.pk}")
+    return _detail(questionnaire, anchor)
 
 
 # --- Items ----------------------------------------------------------------------------------------
@@ -501,15 +511,9 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_move(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for_user(request, pk, Perm.MANAGE_CAMPAIGNS)
-    questionnaire = item.questionnaire
-    if refused := _refuse_published(request, questionnaire) or _refuse_locked(request, item):
-        return refused
-    direction = request.POST.get("direction")
-    if direction not in ("up", "down"):
-        messages.error(request, _("Hướng di chuyển không hợp lệ."))
-        return _detail(questionnaire)
-    try:
-        services.item_move(item=item, direction=direction)
-    except ValidationError as exc:
-        _error_messages(request, exc)
-    return _detail(questionnaire, f"item-{item.pk}")
+    return _move(
+        request,
+        item,
+        lambda direction: services.item_move(item=item, direction=direction),
+        f"item-{item.pk}",
+    )
