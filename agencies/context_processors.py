@@ -11,6 +11,7 @@ def access(request):
             "agencies": acc.has(Perm.VIEW),
             "manage_agencies": acc.has(Perm.MANAGE_AGENCIES),
             "manage_campaigns": acc.has(Perm.MANAGE_CAMPAIGNS),
+            "exports": acc.has(Perm.EXPORT),
             "admin": acc.is_admin and request.user.is_staff,
         }
     }

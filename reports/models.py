@@ -1,6 +1,10 @@
-"""Indices and reports; for now the heartbeat that shows whether a Celery worker is alive."""
+"""Indices and reports: the worker heartbeat, index results and runs, and report jobs."""
 
+from __future__ import annotations
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -79,3 +83,104 @@ class IndexRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} {self.status}"
+
+
+def _report_upload_to(instance: ReportJob, filename: str) -> str:
+    # Under reports/%Y/%m/; the name holds a random token, and files are served only through the
+    # permission-checked download view.
+    return timezone.now().strftime("reports/%Y/%m/") + filename
+
+
+class ReportJob(models.Model):
+    """One generated report: the row the report centre polls and the cache of its file.
+
+    A done job is served again to whoever asks for the same report (exporter, format and
+    parameters, `params_hash`) over the same data (`data_version`) until it expires.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Lỗi")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel (.xlsx)")
+        CSV = "csv", _("CSV (.csv)")
+
+    campaign = models.ForeignKey(
+        "surveys.Campaign", models.CASCADE, related_name="report_jobs", verbose_name=_("đợt")
+    )
+    # The agency the report is about (agency report) or limited to; empty: the whole campaign.
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+        verbose_name=_("cơ quan"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("người yêu cầu"),
+    )
+    exporter = models.CharField(_("báo cáo"), max_length=40)
+    fmt = models.CharField(_("định dạng"), max_length=4, choices=Format.choices)
+    params = models.JSONField(_("tham số"), default=dict, blank=True)
+    params_hash = models.CharField(max_length=64)
+    data_version = models.CharField(_("phiên bản dữ liệu"), max_length=60, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    file = models.FileField(_("tệp"), upload_to=_report_upload_to, max_length=255, blank=True)
+    filename = models.CharField(_("tên tệp tải về"), max_length=200, blank=True)
+    size = models.BigIntegerField(_("dung lượng (byte)"), default=0)
+    error = models.TextField(_("lỗi"), blank=True)
+    # Each start counts one attempt; a worker writes only while its attempt is the current one.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("thời điểm yêu cầu"), default=timezone.now)
+    started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    # Last sign of life (queued, started, progress): a job silent for too long has lost its worker.
+    touched_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("hết hạn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("báo cáo Excel")
+        verbose_name_plural = _("báo cáo Excel")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["campaign", "exporter", "params_hash", "data_version", "status"],
+                name="reportjob_cache_lookup",
+            ),
+            models.Index(fields=["status", "touched_at"], name="reportjob_stale_lookup"),
+            models.Index(fields=["expires_at"], name="reportjob_expiry_lookup"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exporter}.{self.fmt} #{self.pk} {self.status}"
+
+    @property
+    def report_name(self) -> str:
+        from reports.exporters import EXPORTERS
+
+        cls = EXPORTERS.get(self.exporter)
+        return str(cls.verbose_name) if cls else self.exporter
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_downloadable(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.file) and not self.is_expired

@@ -16,3 +16,14 @@ def indices_refresh(campaign_id: int) -> None:
 @shared_task
 def indices_refresh_all() -> None:
     services.indices_refresh_all()
+
+
+@shared_task
+def run_report(job_id: int) -> None:
+    services.report_run(job_id=job_id)
+
+
+@shared_task
+def reports_housekeeping() -> None:
+    services.reports_fail_stale()
+    services.reports_purge_expired()

@@ -173,6 +173,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.indices_refresh_all",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Report jobs whose worker is gone are marked failed; expired report files are removed.
+    "reports-housekeeping": {"task": "reports.tasks.reports_housekeeping", "schedule": 600.0},
 }
 
 # --- Authentication and sessions ----------------------------------------------------------------
@@ -261,6 +263,12 @@ LOGGING = {
 INDEX_MIN_N = envint("INDEX_MIN_N", 30, minimum=1)
 # New answers bring a campaign's indices up to date at most once per this many seconds.
 INDEX_DEBOUNCE_SECONDS = envint("INDEX_DEBOUNCE_SECONDS", 60)
+
+# --- Excel reports ------------------------------------------------------------------------------
+# Hours a generated report file is kept (and served again for the same report over the same data).
+REPORT_TTL_HOURS = envint("REPORT_TTL_HOURS", 72, minimum=1)
+# A report job with no sign of progress for this long has lost its worker and is marked failed.
+REPORT_JOB_TIMEOUT_MINUTES = envint("REPORT_JOB_TIMEOUT_MINUTES", 30, minimum=1)
 
 # --- Responses and paper import -----------------------------------------------------------------
 # Answers per hour from one client address to one campaign's open link; 0 turns the limit off.

@@ -23,6 +23,7 @@ urlpatterns = [
     path("agencies/", include("agencies.urls")),
     path("", include("surveys.urls")),
     path("results/", include("reports.urls")),
+    path("exports/", include("reports.urls_centre")),
     path("admin/", admin.site.urls),
 ]
 
