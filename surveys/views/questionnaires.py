@@ -366,27 +366,38 @@ def element_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def element_delete(request: HttpRequest, pk: int) -> HttpResponse:
     element = get_element_for_user(request, pk, Perm.MANAGE_CAMPAIGNS)
-    questionnaire = element.questionnaire
-    if refused := _refuse_published(request, questionnaire) or _refuse_locked(request, element):
+    return _delete(
+        request,
+        element,
+        lambda: services.element_delete(element=element),
+        done=_("Đã xóa phần %(code)s.") % {"code": element.code},
+        anchor="",
+        title=_("Xóa phần %(code)s") % {"code": element.code},
+        # Counted only when the confirmation page is shown.
+        question=lambda: (
+            _("Xóa phần “%(name)s” cùng %(n)d câu hỏi của nó?")
+            % {"name": element.name, "n": element.items.count()}
+        ),
+    )
+
+
+def _delete(request: HttpRequest, obj, delete, *, done, anchor, title, question) -> HttpResponse:
+    """Confirm, then delete an element or an item of a draft, unless it is locked core."""
+    questionnaire = obj.questionnaire
+    if refused := _refuse_published(request, questionnaire) or _refuse_locked(request, obj):
         return refused
     if request.method == "POST":
         try:
-            services.element_delete(element=element)
+            delete()
         except ValidationError as exc:
             _error_messages(request, exc)
         else:
-            messages.success(request, _("Đã xóa phần %(code)s.") % {"code": element.code})
-        return _detail(questionnaire)
-    n = element.items.count()
+            messages.success(request, done)
+        return _detail(questionnaire, anchor)
     return render(
         request,
         "surveys/questionnaires/confirm_delete.html",
-        {
-            "questionnaire": questionnaire,
-            "title": _("Xóa phần %(code)s") % {"code": element.code},
-            "message": _("Xóa phần “%(name)s” cùng %(n)d câu hỏi của nó?")
-            % {"name": element.name, "n": n},
-        },
+        {"questionnaire": questionnaire, "title": title, "message": question()},
     )
 
 
@@ -485,25 +496,14 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for_user(request, pk, Perm.MANAGE_CAMPAIGNS)
-    questionnaire = item.questionnaire
-    if refused := _refuse_published(request, questionnaire) or _refuse_locked(request, item):
-        return refused
-    if request.method == "POST":
-        try:
-            services.item_delete(item=item)
-        except ValidationError as exc:
-            _error_messages(request, exc)
-        else:
-            messages.success(request, _("Đã xóa câu hỏi %(code)s.") % {"code": item.code})
-        return _detail(questionnaire, f"el-{item.element_id}")
-    return render(
+    return _delete(
         request,
-        "surveys/questionnaires/confirm_delete.html",
-        {
-            "questionnaire": questionnaire,
-            "title": _("Xóa câu hỏi %(code)s") % {"code": item.code},
-            "message": _("Xóa câu hỏi “%(text)s”?") % {"text": item.text},
-        },
+        item,
+        lambda: services.item_delete(item=item),
+        done=_("Đã xóa câu hỏi %(code)s.") % {"code": item.code},
+        anchor=f"el-{item.element_id}",
+        title=_("Xóa câu hỏi %(code)s") % {"code": item.code},
+        question=lambda: _("Xóa câu hỏi “%(text)s”?") % {"text": item.text},
     )
 
 
