@@ -2,11 +2,14 @@
 
     python -m bench --size 100000            # one province, 3-tier era, SIPAS 2017
     python -m bench --size 1000000 --record  # and append the table to bench/RESULTS.md
+    python -m bench --only recompute,pages   # some paths only
+    python -m bench --size 1000 --smoke      # every path, briefly (run by `make test`)
 
-It works in its own database (DATABASE_URL with the name replaced by `satisfaction_bench`), so
-the demo and the tests are never touched. Answers are generated with realistic shares (about 84%
-positive, 5% blank items, every channel, profiles) and written with COPY, the bulk path the
-paper import and the benchmark share.
+It works in its own database (DATABASE_URL with the name replaced by `satisfaction_bench`, or
+`--db NAME`), so the demo and the tests are never touched. Each path is a module of this package
+with `run(ctx) -> list[Row]`, listed in PATHS. Answers are generated with realistic shares
+(about 84% positive, 5% blank items, every channel, profiles) and written with COPY, the bulk
+path the paper import and the benchmark share.
 """
 
 from __future__ import annotations
@@ -14,18 +17,17 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import subprocess
 import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
+
+from bench.core import Context, Row
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 
 
-def _bench_database_url() -> str:
+def _bench_database_url(name: str) -> str:
     base = os.environ.get("DATABASE_URL", "")
     if not base:
         sys.path.insert(0, str(ROOT))
@@ -33,67 +35,66 @@ def _bench_database_url() -> str:
 
         base = embedded_database_url()
     head, _, tail = base.partition("?")
-    head = head.rsplit("/", 1)[0] + "/satisfaction_bench"
+    head = head.rsplit("/", 1)[0] + "/" + name
     return head + (f"?{tail}" if tail else "")
 
 
-@dataclass
-class Row:
-    path: str
-    figure: str
-    baseline: str
-    ratio: str
-    target: str
-    verdict: str
+# The measured paths, in the order they run and print.
+PATHS = ["recompute", "incremental", "pages", "exports", "submit", "paper"]
 
 
-def timed(fn, repeat: int = 1) -> float:
-    """The median wall time of `repeat` runs of fn, in seconds."""
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def main() -> None:
+def main(argv: list[str] | None = None) -> str:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--size", type=int, default=10_000, help="answers in the campaign")
     parser.add_argument("--record", action="store_true", help="append the table to RESULTS.md")
     parser.add_argument("--keep", action="store_true", help="reuse the data of a previous run")
-    args = parser.parse_args()
+    parser.add_argument("--only", default="", help=f"comma-separated paths of {', '.join(PATHS)}")
+    parser.add_argument("--smoke", action="store_true", help="brief run: proves every path works")
+    parser.add_argument("--db", default="satisfaction_bench", help="database name to work in")
+    args = parser.parse_args(argv)
+    only = [p for p in args.only.split(",") if p] or PATHS
+    unknown = sorted(set(only) - set(PATHS))
+    if unknown:
+        parser.error(f"unknown path(s): {', '.join(unknown)}")
 
-    os.environ["DATABASE_URL"] = _bench_database_url()
+    os.environ["DATABASE_URL"] = _bench_database_url(args.db)
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "satisfaction.settings")
-    _create_database(os.environ["DATABASE_URL"])
+    _create_database(os.environ["DATABASE_URL"], args.db)
+
+    import importlib
 
     import django
 
     django.setup()
-    from bench import paths, world
+    from bench import world
 
     campaign = world.build(size=args.size, keep=args.keep)
-    rows = paths.run_all(campaign, size=args.size)
+    ctx = Context(campaign=campaign, size=args.size, smoke=args.smoke, args=args)
+    rows: list[Row] = []
+    for name in only:
+        module = importlib.import_module(f"bench.{name}")
+        got = module.run(ctx)
+        for row in got:
+            print(f"  {row.path}: {row.figure} (baseline {row.baseline}, {row.ratio})", flush=True)
+        rows += got
     table = render(rows, args)
     print(table)
     if args.record:
         with RESULTS.open("a", encoding="utf-8") as out:
             out.write(table + "\n")
+    return table
 
 
-def _create_database(url: str) -> None:
+def _create_database(url: str, name: str) -> None:
     import psycopg
 
     head, _, tail = url.partition("?")
     admin = head.rsplit("/", 1)[0] + "/postgres" + (f"?{tail}" if tail else "")
     with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = 'satisfaction_bench'"
-        ).fetchone():
-            conn.execute("CREATE DATABASE satisfaction_bench")
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, check=True
     )

@@ -24,11 +24,12 @@ SAT5_P = [0.02, 0.04, 0.10, 0.50, 0.34]
 BLANK_SHARE = 0.05
 
 
-def build(*, size: int, keep: bool) -> Campaign:
+def build(*, size: int, keep: bool, code: str = CODE, seed: int = 20241) -> Campaign:
+    """The campaign `code` with `size` answers over the province's agencies (built once)."""
     if not AdminUnit.objects.exists():
         units_load()
     questionnaires_load_national()
-    campaign = Campaign.objects.filter(code=CODE).first()
+    campaign = Campaign.objects.filter(code=code).first()
     if campaign is not None and keep and campaign.responses.count() == size:
         return campaign
     with transaction.atomic():
@@ -37,7 +38,7 @@ def build(*, size: int, keep: bool) -> Campaign:
         agencies = _agencies()
         questionnaire = Questionnaire.objects.get(family="sipas-2017", version=1)
         campaign = Campaign.objects.create(
-            code=CODE, name="Đợt đo hiệu năng", year=2024, questionnaire=questionnaire,
+            code=code, name="Đợt đo hiệu năng", year=2024, questionnaire=questionnaire,
             organiser=agencies[0], era=Era.THREE_TIER, channels=["online", "kiosk", "paper"],
             opens_on=datetime.date(2024, 1, 1), closes_on=datetime.date(2024, 12, 31),
             status=Campaign.Status.OPEN,
@@ -48,7 +49,7 @@ def build(*, size: int, keep: bool) -> Campaign:
                 for a in agencies
             ]
         )
-    answers_copy(campaign, agencies, size, seed=20241)
+    answers_copy(campaign, agencies, size, seed=seed)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE surveys_response")
     return campaign

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from django.db import connection
 
-from bench.__main__ import Row, timed
+from bench.core import Row, timed
 from reports.indices import indices_compute
 from surveys.models import Campaign, Item, Response
 
@@ -77,5 +77,5 @@ def recompute(campaign: Campaign, size: int) -> list[Row]:
     return rows
 
 
-def run_all(campaign: Campaign, *, size: int) -> list[Row]:
-    return recompute(campaign, size)
+def run(ctx) -> list[Row]:
+    return recompute(ctx.campaign, ctx.size)
