@@ -188,3 +188,12 @@ def answers_copy(campaign: Campaign, agencies: list[Agency], n: int, *, seed: in
 
 def _uuid(rng: np.random.Generator) -> str:
     return str(uuid.UUID(bytes=rng.bytes(16)))
+
+
+def agencies_of(campaign: Campaign) -> list[Agency]:
+    """The agencies in the campaign's scope, in the order build() gave them to answers_copy."""
+    return list(
+        Agency.objects.filter(campaign_scopes__campaign=campaign)
+        .select_related("unit")
+        .order_by("path")
+    )

@@ -120,29 +120,104 @@ def wilson(positive: float, n: float) -> tuple[float | None, float | None]:
     return round(100 * max(0.0, centre - half), 4), round(100 * min(1.0, centre + half), 4)
 
 
-def _aggregates(spec: Spec) -> tuple[list[str], list[str]]:
-    """Aggregate expressions and their names: n and positive answers per scored item, options of
-    multiple-choice items, and levels of perception items (their distributions)."""
-    aggregates, names = ["count(*)"], ["responses"]
+# Counts packed into one bigint per aggregate, so that each answer is read once per scan: reading
+# `scores[k]` costs far more than the arithmetic around it (profile at 1,000,000 answers: the
+# plain FILTER form, two reads per item, took ~1.6 × the time of the packed form).
+# - n and positive answers of a scored item: positive << 32 | n, from one read of the answer.
+# - counts of up to three levels (or options of a multiple choice): three FIELD_BITS-bit fields,
+#   the answer's one-hot (or its bitmask) spread out by one multiplication.
+# A field holds at most FIELD_MAX answers per group: a scan whose group is larger is run again
+# unpacked (`tally_sql(spec, packed=False)`).
+FIELD_BITS = 21
+FIELD_MAX = (1 << FIELD_BITS) - 1
+_SPREAD = 1 | 1 << (FIELD_BITS - 1) | 1 << (2 * FIELD_BITS - 2)
+_SPREAD_MASK = 1 | 1 << FIELD_BITS | 1 << (2 * FIELD_BITS)
+_MAX_BIT = 62  # level values up to 63 fit the bigint arithmetic
+
+
+@dataclass(frozen=True)
+class Column:
+    """One aggregate of a scan and the counts it holds: one name, or packed fields."""
+
+    expr: str
+    names: tuple[str, ...]
+    packing: str = "plain"  # plain | npos (n, positive) | fields (three FIELD_BITS-bit fields)
+
+
+def _columns(spec: Spec, packed: bool = True) -> list[Column]:
+    """The aggregates: n and positive answers per scored item, options of multiple-choice items,
+    and levels of perception items (their distributions)."""
+    out = [Column("count(*)", ("responses",))]
     for item in spec.items:
         if item.role in ("profile", "procedure"):
             continue  # their distribution comes from the group keys of the scans
         col = f"scores[{item.position}]"
-        aggregates.append(f"count({col})")
-        names.append(f"n:{item.code}")
-        if item.is_multi:
+        fits = packed and all(1 <= v <= _MAX_BIT + 1 for v in item.levels)
+        scored = item.positive and not item.is_multi
+        if scored and fits and all(1 <= v <= _MAX_BIT for v in item.positive):
+            mask = sum(1 << v for v in item.positive)
+            out.append(
+                Column(
+                    f"sum(((({mask}::int8 >> {col}) & 1) << 32) + 1)::int8",
+                    (f"n:{item.code}", f"pos:{item.code}"),
+                    "npos",
+                )
+            )
+        else:
+            out.append(Column(f"count({col})", (f"n:{item.code}",)))
+            if scored:
+                levels = ",".join(str(v) for v in item.positive)
+                out.append(
+                    Column(f"count(*) FILTER (WHERE {col} IN ({levels}))", (f"pos:{item.code}",))
+                )
+        counted = item.is_multi or item.role == "perception" or not item.positive
+        if not counted:
+            continue
+        if fits:
+            # A multiple-choice answer is already a bitmask of its options; a level v becomes
+            # the one-hot 1 << (v - 1). Three bits at a time are spread into three fields.
+            bits = f"{col}::int8" if item.is_multi else f"(1::int8 << ({col} - 1))"
+            for first in sorted({(v - 1) // 3 * 3 for v in item.levels}):
+                names = tuple(f"lvl:{item.code}:{first + j + 1}" for j in range(3))
+                expr = f"sum(((({bits} >> {first}) & 7) * {_SPREAD}) & {_SPREAD_MASK})::int8"
+                out.append(Column(expr, names, "fields"))
+        else:
             for v in item.levels:
-                aggregates.append(f"count(*) FILTER (WHERE ({col} & {1 << (v - 1)}) <> 0)")
-                names.append(f"lvl:{item.code}:{v}")
-        elif item.positive:
-            levels = ",".join(str(v) for v in item.positive)
-            aggregates.append(f"count(*) FILTER (WHERE {col} IN ({levels}))")
-            names.append(f"pos:{item.code}")
-        if item.role == "perception" or (not item.positive and not item.is_multi):
-            for v in item.levels:
-                aggregates.append(f"count(*) FILTER (WHERE {col} = {v})")
-                names.append(f"lvl:{item.code}:{v}")
-    return aggregates, names
+                test = f"({col} & {1 << (v - 1)}) <> 0" if item.is_multi else f"{col} = {v}"
+                out.append(Column(f"count(*) FILTER (WHERE {test})", (f"lvl:{item.code}:{v}",)))
+    return out
+
+
+def names_of(columns: list[Column]) -> list[str]:
+    return [name for column in columns for name in column.names]
+
+
+def unpack(groups: list[str], columns: list[Column], rows: list[tuple]):
+    """A frame of a scan's rows: its group keys, then one column per count (packed aggregates
+    split into their fields)."""
+    import pandas as pd
+
+    raw = [f"__a{i}" for i in range(len(columns))]
+    frame = pd.DataFrame.from_records(rows, columns=groups + raw)
+    out = {}
+    for index, column in enumerate(columns):
+        # A sum over a group whose answers to the item are all blank is NULL.
+        values = frame[raw[index]].fillna(0).to_numpy(dtype="int64")
+        if column.packing == "plain":
+            out[column.names[0]] = values
+        elif column.packing == "npos":
+            out[column.names[0]] = values & 0xFFFFFFFF
+            out[column.names[1]] = values >> 32
+        else:
+            for j, name in enumerate(column.names):
+                out[name] = (values >> (FIELD_BITS * j)) & FIELD_MAX
+    return pd.concat([frame[groups], pd.DataFrame(out, index=frame.index)], axis=1)
+
+
+def overflows(rows: list[tuple], groups: list[str]) -> bool:
+    """Whether a group of a packed scan holds more answers than a field can count."""
+    at = len(groups)  # the first aggregate is count(*)
+    return any(row[at] > FIELD_MAX for row in rows)
 
 
 def _procedure(spec: Spec) -> ItemSpec | None:
@@ -153,8 +228,8 @@ def _profile(spec: Spec) -> list[ItemSpec]:
     return [item for kind, item in spec.group_items if kind == CutKind.PROFILE]
 
 
-def tally_sql(spec: Spec) -> list[tuple[str, list[str], list[str]]]:
-    """The scans, each as (SQL, group column names, aggregate names).
+def tally_sql(spec: Spec, packed: bool = True) -> list[tuple[str, list[str], list[Column]]]:
+    """The scans, each as (SQL, group column names, aggregate columns).
 
     1. Valid answers grouped by their dimension columns (and the procedure field): every unit,
        agency, channel and procedure cut is a sum of these groups.
@@ -162,7 +237,8 @@ def tally_sql(spec: Spec) -> list[tuple[str, list[str], list[str]]]:
        sum of these groups. Two narrow scans cost far less than one GROUPING SETS scan that
        evaluates every aggregate once per set.
     """
-    aggregates, names = _aggregates(spec)
+    columns = _columns(spec, packed)
+    aggregates = [c.expr for c in columns]
     where = "WHERE campaign_id = %s AND status = 'valid' AND id > %s AND id <= %s"
     scans = []
     fine = list(FINE_COLUMNS)
@@ -179,7 +255,7 @@ def tally_sql(spec: Spec) -> list[tuple[str, list[str], list[str]]]:
         sql = (
             f"SELECT {keys}, {', '.join(aggregates)} FROM surveys_response {where} GROUP BY {keys}"  # noqa: S608
         )
-        scans.append((sql, group_names, names))
+        scans.append((sql, group_names, columns))
     return scans
 
 
@@ -190,10 +266,10 @@ def _profile_groups(spec: Spec) -> tuple[list[str], list[str]]:
 
 def rollup(spec: Spec, scans: list[tuple[list[str], list[str], list[tuple]]]):
     """(cut kind, cut key, tally) for every cut, summed from the rows of the scans."""
-    import pandas as pd
 
-    (fine_groups, names, fine_rows), *rest = scans
-    fine = pd.DataFrame.from_records(fine_rows, columns=fine_groups + names)
+    (fine_groups, columns, fine_rows), *rest = scans
+    names = names_of(columns)
+    fine = unpack(fine_groups, columns, fine_rows)
     totals = fine[names].sum()
     campaign = {k: int(v) for k, v in totals.items()}
     procedure = _procedure(spec)
@@ -202,8 +278,8 @@ def rollup(spec: Spec, scans: list[tuple[list[str], list[str], list[tuple]]]):
         _add_distribution(campaign, procedure, by_value)
     profile_frame = None
     if rest:
-        profile_groups, _names, profile_rows = rest[0]
-        profile_frame = pd.DataFrame.from_records(profile_rows, columns=profile_groups + names)
+        profile_groups, _columns, profile_rows = rest[0]
+        profile_frame = unpack(profile_groups, columns, profile_rows)
         for item, col in zip(_profile(spec), profile_groups, strict=True):
             _add_distribution(
                 campaign, item, profile_frame.groupby(col, dropna=True)["responses"].sum()

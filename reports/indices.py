@@ -17,6 +17,7 @@ from reports.engine import (
     ItemSpec,
     Spec,
     figures_from_tally,
+    overflows,
     rollup,
     tally_sql,
 )
@@ -97,11 +98,16 @@ def questionnaire_spec(questionnaire: Questionnaire) -> Spec:
 def campaign_data_version(campaign: Campaign) -> tuple[str, int]:
     """A stamp that changes whenever the campaign's answers or their statuses change."""
     with connection.cursor() as cursor:
+        # Two queries: each is an index-only scan (count and max together make a table scan).
         cursor.execute(
-            "SELECT count(*), coalesce(max(id), 0) FROM surveys_response WHERE campaign_id = %s",
+            "SELECT count(*) FROM surveys_response WHERE campaign_id = %s", [campaign.pk]
+        )
+        (count,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT coalesce(max(id), 0) FROM surveys_response WHERE campaign_id = %s",
             [campaign.pk],
         )
-        count, max_id = cursor.fetchone()
+        (max_id,) = cursor.fetchone()
         cursor.execute(
             "SELECT coalesce(max(c.id), 0) FROM surveys_responsestatuschange c "
             "JOIN surveys_response r ON r.id = c.response_id WHERE r.campaign_id = %s",
@@ -112,17 +118,25 @@ def campaign_data_version(campaign: Campaign) -> tuple[str, int]:
 
 
 def _tallies(spec: Spec, campaign: Campaign, after: int, upto: int) -> list[tuple[str, str, dict]]:
-    scans = []
+    """Every cut's tally over the valid answers with after < id <= upto."""
     with connection.cursor() as cursor:
         # The groups fit in memory: let PostgreSQL hash them instead of sorting on disk, and
         # share the scan between workers (the planner underrates the parallel plan here).
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL parallel_setup_cost = 0")
         cursor.execute("SET LOCAL parallel_tuple_cost = 0")
-        for sql, groups, names in tally_sql(spec):
-            cursor.execute(sql, [campaign.pk, after, upto])
-            scans.append((groups, names, cursor.fetchall()))
+        scans = _scan(cursor, tally_sql(spec), [campaign.pk, after, upto])
+        if any(overflows(rows, groups) for groups, _columns, rows in scans):
+            scans = _scan(cursor, tally_sql(spec, packed=False), [campaign.pk, after, upto])
     return list(rollup(spec, scans))
+
+
+def _scan(cursor, scans, params) -> list[tuple[list[str], list, list[tuple]]]:
+    out = []
+    for sql, groups, columns in scans:
+        cursor.execute(sql, params)
+        out.append((groups, columns, cursor.fetchall()))
+    return out
 
 
 COLUMNS = (
@@ -161,19 +175,140 @@ def _compute(campaign: Campaign) -> IndexRun:
                 # A NULL group (e.g. no district in the 2-tier era) is not a cut.
                 continue
             for fig in figures_from_tally(spec, tally, min_n):
-                copy.write_row(
-                        (
-                            campaign.pk, cut, key, fig.code, fig.kind, fig.value, fig.n,
-                            fig.positive, fig.low, fig.high, fig.low_n, json.dumps(fig.extra),
-                            ENGINE_VERSION, version,
-                        )
-                    )  # fmt: skip
+                copy.write_row(_row(campaign, cut, key, fig, version))
                 rows += 1
+    _finish(run, version, max_id, started, rows)
+    log.info("indices of %s: %d figures in %.2f s", campaign.code, rows, run.seconds)
+    return run
+
+
+def _finish(run: IndexRun, version: str, max_id: int, started: float, rows: int) -> None:
     run.status = IndexRun.Status.DONE
     run.data_version, run.watermark, run.engine_version = version, max_id, ENGINE_VERSION
     run.finished_at = timezone.now()
     run.seconds = round(time.monotonic() - started, 3)
     run.rows = rows
     run.save()
-    log.info("indices of %s: %d figures in %.2f s", campaign.code, rows, run.seconds)
-    return run
+
+
+def _parse_version(version: str) -> tuple[int, int, int] | None:
+    try:
+        max_id, count, changes = (int(part) for part in version.split("."))
+    except ValueError:
+        return None
+    return max_id, count, changes
+
+
+def indices_update(*, campaign: Campaign) -> IndexRun:
+    """Bring `campaign`'s results up to date, reading only the answers added since the last run
+    when that is all that changed; anything else (a status change, an answer that committed
+    behind the last run's watermark, a new engine) recomputes everything."""
+    IndexRun.objects.get_or_create(campaign=campaign)
+    with transaction.atomic():
+        run = IndexRun.objects.select_for_update().get(campaign=campaign)
+        started = time.monotonic()
+        version, max_id = campaign_data_version(campaign)
+        if _only_added(campaign, run, version):
+            rows = _fold_in(campaign, run.watermark, max_id, version, run.rows)
+            _finish(run, version, max_id, started, rows)
+            log.info(
+                "indices of %s: %d figures updated in %.3f s", campaign.code, rows, run.seconds
+            )
+            return run
+    return indices_compute(campaign=campaign)
+
+
+def _only_added(campaign: Campaign, run: IndexRun, version: str) -> bool:
+    """Whether the answers now are those of the last run plus new ones above its watermark."""
+    # The stored results always match the run's data version: both are written in one
+    # transaction, whatever the run's status says now.
+    before, now = _parse_version(run.data_version), _parse_version(version)
+    if (
+        run.engine_version != ENGINE_VERSION
+        or before is None
+        or now is None
+        or before[2] != now[2]  # statuses changed (a rejection, a restore)
+        or not IndexResult.objects.filter(campaign=campaign).exists()
+    ):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM surveys_response WHERE campaign_id = %s AND id > %s",
+            [campaign.pk, run.watermark],
+        )
+        (added,) = cursor.fetchone()
+    # An answer whose transaction committed after the last run, with an id below its watermark,
+    # makes the counts disagree: the slow path counts it.
+    return now[1] == before[1] + added
+
+
+def _stored_tallies(campaign: Campaign, keys: list[tuple[str, str]]) -> dict:
+    """The tallies behind the stored figures of the cuts `keys`: every count is kept on a figure
+    (n, positive, level counts; a composite's n is the cut's number of responses)."""
+    tallies: dict[tuple[str, str], dict[str, int]] = {}
+    if not keys:
+        return tallies
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.cut, r.cut_key, r.code, r.kind, r.n, r.positive, r.extra::text "
+            "FROM reports_indexresult r JOIN unnest(%s::text[], %s::text[]) AS k(cut, cut_key) "
+            "ON r.cut = k.cut AND r.cut_key = k.cut_key WHERE r.campaign_id = %s",
+            [[c for c, _k in keys], [k for _c, k in keys], campaign.pk],
+        )
+        for cut, key, code, kind, n, positive, extra in cursor.fetchall():
+            tally = tallies.setdefault((cut, key), {})
+            if kind == "overall":
+                tally["responses"] = n
+            elif kind in ("element", "aspect"):
+                continue
+            else:
+                tally[f"n:{code}"] = n
+                if positive is not None:
+                    tally[f"pos:{code}"] = positive
+                for level, count in json.loads(extra).get("counts", {}).items():
+                    tally[f"lvl:{code}:{level}"] = count
+    return tallies
+
+
+def _fold_in(campaign: Campaign, after: int, upto: int, version: str, rows: int) -> int:
+    """Add the tallies of the answers after < id <= upto to the stored ones, and rewrite the
+    figures of the cuts they touch."""
+    spec = questionnaire_spec(campaign.questionnaire)
+    delta = [
+        (cut, key, tally)
+        for cut, key, tally in _tallies(spec, campaign, after, upto)
+        if cut == CutKind.CAMPAIGN or key != ""
+    ]
+    keys = [(cut, key) for cut, key, _t in delta]
+    stored = _stored_tallies(campaign, keys)
+    min_n = settings.INDEX_MIN_N
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM reports_indexresult r USING unnest(%s::text[], %s::text[]) "
+            "AS k(cut, cut_key) WHERE r.campaign_id = %s AND r.cut = k.cut "
+            "AND r.cut_key = k.cut_key",
+            [[c for c, _k in keys], [k for _c, k in keys], campaign.pk],
+        )
+        rows -= cursor.rowcount
+        with cursor.cursor.copy(f"COPY reports_indexresult ({COLUMNS}) FROM STDIN") as copy:
+            for cut, key, tally in delta:
+                merged = dict(stored.get((cut, key), {}))
+                for name, count in tally.items():
+                    merged[name] = merged.get(name, 0) + count
+                for fig in figures_from_tally(spec, merged, min_n):
+                    copy.write_row(_row(campaign, cut, key, fig, version))
+                    rows += 1
+        # The figures of untouched cuts stay; they now stand for this data version too.
+        cursor.execute(
+            "UPDATE reports_indexresult SET data_version = %s WHERE campaign_id = %s "
+            "AND data_version <> %s",
+            [version, campaign.pk, version],
+        )
+    return rows
+
+
+def _row(campaign: Campaign, cut: str, key: str, fig, version: str) -> tuple:
+    return (
+        campaign.pk, cut, key, fig.code, fig.kind, fig.value, fig.n, fig.positive, fig.low,
+        fig.high, fig.low_n, json.dumps(fig.extra), ENGINE_VERSION, version,
+    )  # fmt: skip

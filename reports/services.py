@@ -59,14 +59,18 @@ def indices_request(*, campaign_id: int) -> bool:
     return True
 
 
-def indices_refresh(*, campaign_id: int) -> IndexRun:
-    """Recompute one campaign's indices; a failure is kept on the run row, then re-raised."""
-    from reports.indices import indices_compute
+def indices_refresh(*, campaign_id: int, full: bool = False) -> IndexRun:
+    """Bring one campaign's indices up to date: by folding in the new answers when only answers
+    were added, else (or with `full`) by recomputing everything. A failure is kept on the run
+    row, then re-raised."""
+    from reports.indices import indices_compute, indices_update
     from surveys.models import Campaign
 
     campaign = Campaign.objects.select_related("questionnaire").get(pk=campaign_id)
     try:
-        return indices_compute(campaign=campaign)
+        if full:
+            return indices_compute(campaign=campaign)
+        return indices_update(campaign=campaign)
     except Exception as exc:
         IndexRun.objects.filter(campaign=campaign).update(
             status=IndexRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
@@ -84,7 +88,7 @@ def indices_refresh_all() -> int:
         ).values_list("pk", flat=True)
     )
     for campaign_id in ids:
-        indices_refresh(campaign_id=campaign_id)
+        indices_refresh(campaign_id=campaign_id, full=True)
     return len(ids)
 
 

@@ -527,6 +527,8 @@ class Response(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "status", "agency"]),
+            # The newest answer of a campaign, and those after an index run's watermark.
+            models.Index(fields=["campaign", "id"], name="response_campaign_id"),
             models.Index(fields=["campaign", "submitted_at"]),
             models.Index(fields=["campaign", "client_hash", "submitted_at"]),
         ]

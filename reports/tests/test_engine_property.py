@@ -75,4 +75,4 @@ def test_it_matches_pandas_on_random_answers(spec, rows):
 def test_it_scans_the_answers_once_per_grouping(spec):
     scans = tally_sql(spec)
     assert all(sql.count("FROM surveys_response") == 1 for sql, _groups, _names in scans)
-    assert scans[0][1][0] == "agency_id" and scans[0][2][0] == "responses"
+    assert scans[0][1][0] == "agency_id" and scans[0][2][0].names == ("responses",)
