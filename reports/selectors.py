@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
@@ -148,6 +149,56 @@ def _scope_q(scope: ResultScope | None, cuts: Iterable[str]) -> Q:
 
 def index_run(campaign: Campaign) -> IndexRun | None:
     return IndexRun.objects.filter(campaign=campaign).first()
+
+
+def indices_current(campaign: Campaign, run: IndexRun | None) -> bool:
+    """Whether the stored results still stand for the campaign's answers, as the pages show it.
+
+    Two index lookups, whatever the number of answers: no answer above the run's watermark and
+    no status change since. (An answer committed behind the watermark goes unseen here; the
+    debounced refresh and `campaign_indices_ready`, which publishing uses, count every answer.)
+    """
+    if run is None or run.status != IndexRun.Status.DONE:
+        return False
+    parts = run.data_version.split(".")
+    if len(parts) != 3:
+        return False
+    if Response.objects.filter(campaign=campaign, pk__gt=run.watermark).exists():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(max(c.id), 0) FROM surveys_responsestatuschange c "
+            "JOIN surveys_response r ON r.id = c.response_id WHERE r.campaign_id = %s",
+            [campaign.pk],
+        )
+        (changes,) = cursor.fetchone()
+    return str(changes) == parts[2]
+
+
+def results_progress(*, campaign: Campaign, access: Access):
+    """Valid answers against targets for the results pages, from the stored results (each
+    agency's overall n), so that the page costs the same at any number of answers. The
+    campaign page counts live answers (`surveys.selectors.campaigns.campaign_progress`)."""
+    from surveys.models import CampaignAgency
+    from surveys.selectors.campaigns import CampaignProgress, campaign_sees_whole_scope
+
+    whole = campaign_sees_whole_scope(access=access, campaign=campaign)
+    links = CampaignAgency.objects.filter(campaign=campaign)
+    if not whole:
+        links = links.filter(access.agency_q("agency"))
+    targets = dict(links.values_list("agency_id", "target"))
+    answers = IndexResult.objects.filter(
+        campaign=campaign,
+        cut="agency",
+        code="OVERALL",
+        cut_key__in=[str(pk) for pk in targets],
+    ).values_list("n", flat=True)
+    return CampaignProgress(
+        rows=[],
+        target=sum(campaign.default_target if t is None else t for t in targets.values()),
+        answers=sum(answers),
+        partial=not whole,
+    )
 
 
 def campaign_figures(
@@ -581,6 +632,19 @@ def drivers(
     cut, key = ("agency", str(agency.pk)) if agency is not None else ("campaign", "")
     if not _allowed(scope, cut, key):
         return []
+    # The correlations read the answers: kept while the results stand for the same data.
+    run = index_run(campaign)
+    if not indices_current(campaign, run):
+        return _drivers(campaign, agency, cut, key)
+    cache_key = f"drivers:{campaign.pk}:{key}:{run.engine_version}:{run.data_version}"
+    found = cache.get(cache_key)
+    if found is None:
+        found = _drivers(campaign, agency, cut, key)
+        cache.set(cache_key, found, timeout=24 * 3600)
+    return found
+
+
+def _drivers(campaign: Campaign, agency: Agency | None, cut: str, key: str) -> list[Driver]:
     questionnaire = campaign.questionnaire
     overall = overall_item(questionnaire)
     items = list(

@@ -18,10 +18,9 @@ from django.views.decorators.http import require_POST
 from agencies.access import Perm, get_access, get_agency_for_user
 from agencies.models import Era
 from reports import selectors, services
-from reports.indices import campaign_data_version
-from reports.models import IndexResult, IndexRun
+from reports.models import IndexResult
 from surveys.models import Campaign
-from surveys.selectors.campaigns import campaign_can, campaign_progress, get_campaign_for_user
+from surveys.selectors.campaigns import campaign_can, get_campaign_for_user
 
 TIER_LABELS = {
     "province": gettext_lazy("Tỉnh, thành phố"),
@@ -179,12 +178,7 @@ def _aspect_rows(
 
 def _run_state(campaign: Campaign) -> dict:
     run = selectors.index_run(campaign)
-    up_to_date = (
-        run is not None
-        and run.status == IndexRun.Status.DONE
-        and run.data_version == campaign_data_version(campaign)[0]
-    )
-    return {"run": run, "up_to_date": up_to_date}
+    return {"run": run, "up_to_date": selectors.indices_current(campaign, run)}
 
 
 # --- Officials' pages -----------------------------------------------------------------------------
@@ -225,7 +219,7 @@ def campaign_overview(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "scope": scope,
-            "progress": campaign_progress(campaign=campaign, access=access),
+            "progress": selectors.results_progress(campaign=campaign, access=access),
             "overall": overall,
             "overall_change": changes.get("campaign", "", "OVERALL"),
             "previous": changes.previous,
