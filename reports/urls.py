@@ -8,4 +8,5 @@ urlpatterns = [
     path("campaign/<int:pk>/agency/<int:agency_pk>/", views.agency_page, name="agency"),
     path("campaign/<int:pk>/recompute/", views.campaign_recompute, name="recompute"),
     path("public/<slug:code>/", views.public_results, name="public"),
+    path("public/<slug:code>/summary.xlsx", views.public_summary, name="public_summary"),
 ]

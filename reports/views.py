@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +19,8 @@ from django.views.decorators.http import require_POST
 from agencies.access import Perm, get_access, get_agency_for_user
 from agencies.models import Era
 from reports import selectors, services
+from reports.exporters import EXPORTERS
+from reports.exporters.base import MIMETYPES, ExportContext
 from reports.models import IndexResult
 from surveys.models import Campaign
 from surveys.selectors.campaigns import campaign_can, get_campaign_for_user
@@ -361,3 +364,28 @@ def public_results(request: HttpRequest, code: str) -> HttpResponse:
             "min_n": settings.INDEX_MIN_N,
         },
     )
+
+
+def public_summary(request: HttpRequest, code: str) -> HttpResponse:
+    """The summary workbook of a published campaign, for everyone (figures only, like the page).
+
+    Written from the stored results and kept per data version, so that repeated downloads of a
+    popular campaign cost one generation."""
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("questionnaire", "organiser"),
+        code=code,
+        status=Campaign.Status.PUBLISHED,
+    )
+    run = selectors.index_run(campaign)
+    version = run.data_version if run is not None else ""
+    key = f"public-summary:{campaign.pk}:{version}"
+    found = cache.get(key)
+    if found is None:
+        exporter = EXPORTERS["summary"]()
+        ctx = ExportContext(campaign=campaign, data_version=version)
+        found = (exporter.filename(ctx, "xlsx"), exporter.render_bytes("xlsx", ctx))
+        cache.set(key, found, timeout=24 * 3600)
+    filename, content = found
+    response = HttpResponse(content, content_type=MIMETYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
