@@ -228,7 +228,9 @@ def _profile(spec: Spec) -> list[ItemSpec]:
     return [item for kind, item in spec.group_items if kind == CutKind.PROFILE]
 
 
-def tally_sql(spec: Spec, packed: bool = True) -> list[tuple[str, list[str], list[Column]]]:
+def tally_sql(
+    spec: Spec, packed: bool = True, by_agency: bool = False
+) -> list[tuple[str, list[str], list[Column]]]:
     """The scans, each as (SQL, group column names, aggregate columns).
 
     1. Valid answers grouped by their dimension columns (and the procedure field): every unit,
@@ -247,7 +249,11 @@ def tally_sql(spec: Spec, packed: bool = True) -> list[tuple[str, list[str], lis
     if procedure is not None:
         fine.append("procedure")
         exprs.append(f"scores[{procedure.position}]")
-    for group_names, group_exprs in ((fine, exprs), _profile_groups(spec)):
+    profile_names, profile_exprs = _profile_groups(spec)
+    if by_agency and profile_exprs:
+        # Stratum weights are per agency: the profile groups keep it too.
+        profile_names, profile_exprs = [*profile_names, "agency_id"], [*profile_exprs, "agency_id"]
+    for group_names, group_exprs in ((fine, exprs), (profile_names, profile_exprs)):
         if not group_exprs:
             continue
         keys = ", ".join(group_exprs)
@@ -264,14 +270,21 @@ def _profile_groups(spec: Spec) -> tuple[list[str], list[str]]:
     return [f"profile:{i.code}" for i in items], [f"scores[{i.position}]" for i in items]
 
 
-def rollup(spec: Spec, scans: list[tuple[list[str], list[str], list[tuple]]]):
-    """(cut kind, cut key, tally) for every cut, summed from the rows of the scans."""
+def rollup(spec: Spec, scans: list[tuple[list[str], list, list[tuple]]], weights=None):
+    """(cut kind, cut key, tally) for every cut, summed from the rows of the scans.
+
+    `weights` (agency id → weight; an agency without one weighs 1) adds the weighted counts of
+    every item: each agency of the campaign's scope is a stratum. Both scans must then group by
+    agency (`tally_sql(..., by_agency=True)`)."""
 
     (fine_groups, columns, fine_rows), *rest = scans
     names = names_of(columns)
     fine = unpack(fine_groups, columns, fine_rows)
+    if weights is not None:
+        fine = _weigh(fine, names, weights)
+        names = names + _weighted_names(names)
     totals = fine[names].sum()
-    campaign = {k: int(v) for k, v in totals.items()}
+    campaign = _tally(totals)
     procedure = _procedure(spec)
     if procedure is not None:
         by_value = fine.groupby("procedure", dropna=True)["responses"].sum()
@@ -280,7 +293,9 @@ def rollup(spec: Spec, scans: list[tuple[list[str], list[str], list[tuple]]]):
     if rest:
         profile_groups, _columns, profile_rows = rest[0]
         profile_frame = unpack(profile_groups, columns, profile_rows)
-        for item, col in zip(_profile(spec), profile_groups, strict=True):
+        if weights is not None:
+            profile_frame = _weigh(profile_frame, names_of(columns), weights)
+        for item, col in zip(_profile(spec), _profile_groups(spec)[0], strict=True):
             _add_distribution(
                 campaign, item, profile_frame.groupby(col, dropna=True)["responses"].sum()
             )
@@ -289,15 +304,36 @@ def rollup(spec: Spec, scans: list[tuple[list[str], list[str], list[tuple]]]):
         if col not in fine.columns:
             continue
         for key, row in fine.groupby(col, dropna=True)[names].sum().iterrows():
-            yield kind, _key(key), {k: int(v) for k, v in row.items()}
+            yield kind, _key(key), _tally(row)
     if profile_frame is not None:
-        for item, col in zip(_profile(spec), profile_frame.columns, strict=False):
+        for item, col in zip(_profile(spec), _profile_groups(spec)[0], strict=True):
             for key, row in profile_frame.groupby(col, dropna=True)[names].sum().iterrows():
                 yield (
                     CutKind.PROFILE,
                     f"{item.code}={_key(key)}",
-                    {k: int(v) for k, v in row.items()},
+                    _tally(row),
                 )
+
+
+def _tally(sums) -> dict[str, float]:
+    """Counts as ints, weighted sums (w:, w2:) as floats."""
+    return {k: float(v) if k.startswith("w") else int(v) for k, v in sums.items()}
+
+
+def _weighted_names(names: list[str]) -> list[str]:
+    counted = [name for name in names if name.startswith(("n:", "pos:"))]
+    return [f"w:{name}" for name in counted] + [f"w2:{name}" for name in counted]
+
+
+def _weigh(frame, names: list[str], weights: dict[int, float]):
+    """The frame with the weighted sums of its n and positive counts (a group is one agency)."""
+    import pandas as pd
+
+    w = frame["agency_id"].map(weights).fillna(1.0).astype("float64")
+    counted = [name for name in names if name.startswith(("n:", "pos:"))]
+    weighted = {f"w:{name}": frame[name] * w for name in counted}
+    weighted |= {f"w2:{name}": frame[name] * w * w for name in counted}
+    return pd.concat([frame, pd.DataFrame(weighted, index=frame.index)], axis=1)
 
 
 def _key(value) -> str:
@@ -312,11 +348,12 @@ def _add_distribution(tally: dict, item: ItemSpec, counts) -> None:
         tally[f"lvl:{item.code}:{v}"] = int(counts.get(v, 0))
 
 
-def figures_from_tally(spec: Spec, tally: dict[str, int], min_n: int) -> list[Figure]:
-    """Every figure of one cut from its tally (name → count)."""
+def figures_from_tally(spec: Spec, tally: dict[str, float], min_n: int) -> list[Figure]:
+    """Every figure of one cut from its tally (name → count; with stratum weights, also the
+    weighted sums `w:` and sums of squared weights `w2:` of the n and positive counts)."""
     responses = tally.get("responses", 0)
     out: list[Figure] = []
-    item_values: dict[str, tuple[float | None, int]] = {}
+    item_values: dict[str, tuple[float | None, float]] = {}
     for item in spec.items:
         n = tally.get(f"n:{item.code}", 0)
         extra = {"rate": round(100 * n / responses, 4) if responses else None}
@@ -324,9 +361,19 @@ def figures_from_tally(spec: Spec, tally: dict[str, int], min_n: int) -> list[Fi
             pos = tally.get(f"pos:{item.code}", 0)
             value = round(100 * pos / n, 4) if n else None
             low, high = wilson(pos, n)
+            n_eff: float = n
+            if f"w:n:{item.code}" in tally:
+                # Weighted: the share of the weights; the interval uses Kish's effective n.
+                w_n, w_pos = tally[f"w:n:{item.code}"], tally[f"w:pos:{item.code}"]
+                w2_n = tally[f"w2:n:{item.code}"]
+                value = round(100 * w_pos / w_n, 4) if w_n else None
+                n_eff = w_n * w_n / w2_n if w2_n else 0
+                low, high = wilson(w_pos / w_n * n_eff, n_eff) if w_n else (None, None)
+                extra["weighted"] = True
+                extra["n_eff"] = round(n_eff, 1)
             if item.role not in ("perception", "profile", "procedure"):
                 kind = "expectation" if item.role == "expectation" else "item"
-                item_values[item.code] = (value, n)
+                item_values[item.code] = (value, n_eff)
                 out.append(Figure(item.code, kind, value, n, pos, low, high, n < min_n, extra))
                 continue
         if item.levels:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -114,21 +115,41 @@ def campaign_data_version(campaign: Campaign) -> tuple[str, int]:
             [campaign.pk],
         )
         (changes,) = cursor.fetchone()
-    return f"{max_id}.{count}.{changes}", max_id
+    version = f"{max_id}.{count}.{changes}"
+    weights = stratum_weights(campaign)
+    if weights is not None:
+        # New weights make new figures from the same answers.
+        digest = hashlib.sha256(json.dumps(sorted(weights.items())).encode()).hexdigest()
+        version += f".w{digest[:12]}"
+    return version, max_id
+
+
+def stratum_weights(campaign: Campaign) -> dict[int, float] | None:
+    """Agency id → weight when the campaign is weighted; None when it is not (the default)."""
+    if not campaign.weighted:
+        return None
+    return {
+        agency_id: weight
+        for agency_id, weight in campaign.scope.values_list("agency_id", "weight")
+        if weight is not None
+    }
 
 
 def _tallies(spec: Spec, campaign: Campaign, after: int, upto: int) -> list[tuple[str, str, dict]]:
     """Every cut's tally over the valid answers with after < id <= upto."""
+    weights = stratum_weights(campaign)
+    by_agency = weights is not None
     with connection.cursor() as cursor:
         # The groups fit in memory: let PostgreSQL hash them instead of sorting on disk, and
         # share the scan between workers (the planner underrates the parallel plan here).
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL parallel_setup_cost = 0")
         cursor.execute("SET LOCAL parallel_tuple_cost = 0")
-        scans = _scan(cursor, tally_sql(spec), [campaign.pk, after, upto])
+        params = [campaign.pk, after, upto]
+        scans = _scan(cursor, tally_sql(spec, by_agency=by_agency), params)
         if any(overflows(rows, groups) for groups, _columns, rows in scans):
-            scans = _scan(cursor, tally_sql(spec, packed=False), [campaign.pk, after, upto])
-    return list(rollup(spec, scans))
+            scans = _scan(cursor, tally_sql(spec, packed=False, by_agency=by_agency), params)
+    return list(rollup(spec, scans, weights))
 
 
 def _scan(cursor, scans, params) -> list[tuple[list[str], list, list[tuple]]]:
@@ -193,7 +214,7 @@ def _finish(run: IndexRun, version: str, max_id: int, started: float, rows: int)
 
 def _parse_version(version: str) -> tuple[int, int, int] | None:
     try:
-        max_id, count, changes = (int(part) for part in version.split("."))
+        max_id, count, changes = (int(part) for part in version.split(".")[:3])
     except ValueError:
         return None
     return max_id, count, changes
@@ -224,7 +245,8 @@ def _only_added(campaign: Campaign, run: IndexRun, version: str) -> bool:
     # transaction, whatever the run's status says now.
     before, now = _parse_version(run.data_version), _parse_version(version)
     if (
-        run.engine_version != ENGINE_VERSION
+        campaign.weighted  # weighted sums are not kept on the figures: recompute them
+        or run.engine_version != ENGINE_VERSION
         or before is None
         or now is None
         or before[2] != now[2]  # statuses changed (a rejection, a restore)

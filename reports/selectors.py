@@ -161,8 +161,13 @@ def indices_current(campaign: Campaign, run: IndexRun | None) -> bool:
     if run is None or run.status != IndexRun.Status.DONE:
         return False
     parts = run.data_version.split(".")
-    if len(parts) != 3:
+    if len(parts) != 3 + bool(campaign.weighted):
         return False
+    if campaign.weighted:
+        from reports.indices import campaign_data_version
+
+        # A weighted campaign also changes with its weights: the full stamp says both.
+        return campaign_data_version(campaign)[0] == run.data_version
     if Response.objects.filter(campaign=campaign, pk__gt=run.watermark).exists():
         return False
     with connection.cursor() as cursor:

@@ -14,6 +14,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -363,6 +364,13 @@ class Campaign(models.Model):
     opens_on = models.DateField(_("ngày bắt đầu"))
     closes_on = models.DateField(_("ngày kết thúc"))
     default_target = models.PositiveIntegerField(_("số phiếu cần thu mỗi cơ quan"), default=100)
+    # Off by default: SIPAS publishes unweighted indices. When on, each agency of the scope is a
+    # stratum and the indices are weighted by CampaignAgency.weight.
+    weighted = models.BooleanField(
+        _("tính chỉ số có trọng số theo tầng"),
+        default=False,
+        help_text=_("Mỗi cơ quan được khảo sát là một tầng, với trọng số nhập cho cơ quan đó."),
+    )
     status = models.CharField(
         _("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -404,6 +412,14 @@ class CampaignAgency(models.Model):
     campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="scope")
     agency = models.ForeignKey(Agency, models.PROTECT, related_name="campaign_scopes")
     target = models.PositiveIntegerField(_("số phiếu cần thu"), null=True, blank=True)
+    # The agency's stratum weight, used only when the campaign is weighted (empty: 1).
+    weight = models.FloatField(
+        _("trọng số"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Chỉ dùng khi đợt khảo sát bật trọng số theo tầng; để trống là 1."),
+    )
 
     class Meta:
         verbose_name = _("cơ quan được khảo sát")

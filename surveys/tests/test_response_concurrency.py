@@ -14,8 +14,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from agencies.models import Agency, AgencyKind
+from agencies.models import AdminUnit, Agency, AgencyKind
 from agencies.tests.factories import make_agency
+from agencies.units import units_load
 from surveys.models import Campaign, CampaignAgency, Invitation, Questionnaire, Response
 from surveys.services.responses import AlreadyAnswered, response_submit
 from surveys.tests.factories import make_questionnaire
@@ -28,6 +29,9 @@ PARALLEL = 20
 
 @pytest.fixture
 def campaign_rows():
+    # Another transactional test may have flushed every table, the unit lists too.
+    if not AdminUnit.objects.exists():
+        units_load()
     root = make_agency(
         "UBND thành phố Huế", unit_code="46", kind=AgencyKind.PEOPLES_COMMITTEE_PROVINCE
     )
