@@ -51,6 +51,9 @@ def main(argv: list[str] | None = None) -> str:
     parser.add_argument("--only", default="", help=f"comma-separated paths of {', '.join(PATHS)}")
     parser.add_argument("--smoke", action="store_true", help="brief run: proves every path works")
     parser.add_argument("--db", default="satisfaction_bench", help="database name to work in")
+    parser.add_argument(
+        "--national", action="store_true", help="all 63 provinces (bench/national.py), not Huế"
+    )
     args = parser.parse_args(argv)
     only = [p for p in args.only.split(",") if p] or PATHS
     unknown = sorted(set(only) - set(PATHS))
@@ -70,7 +73,12 @@ def main(argv: list[str] | None = None) -> str:
     django.setup()
     from bench import world
 
-    campaign = world.build(size=args.size, keep=args.keep)
+    if args.national:
+        from bench import national
+
+        campaign = national.build(size=args.size, keep=args.keep)
+    else:
+        campaign = world.build(size=args.size, keep=args.keep)
     ctx = Context(campaign=campaign, size=args.size, smoke=args.smoke, args=args)
     rows: list[Row] = []
     for name in only:

@@ -17,6 +17,11 @@ def _criteria(campaign: Campaign) -> list[Item]:
 def recompute(campaign: Campaign, size: int) -> list[Row]:
     """Full recompute (every cut) against the raw-scan floor and the naive pandas baseline."""
     criteria = _criteria(campaign)
+    profile_positions = list(
+        campaign.questionnaire.items.filter(role__in=[Item.Role.PROFILE, Item.Role.PROCEDURE])
+        .exclude(position=None)
+        .values_list("position", flat=True)
+    )
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_plain")
         cols = ", ".join(f"scores[{i.position}]::smallint AS i{n}" for n, i in enumerate(criteria))
@@ -40,16 +45,26 @@ def recompute(campaign: Campaign, size: int) -> list[Row]:
         indices_compute(campaign=campaign)
 
     def naive() -> None:
-        rows = Response.objects.filter(campaign=campaign, status="valid").values_list(
-            "agency_id", "scores"
-        )
-        frame = pd.DataFrame.from_records(list(rows), columns=["agency", "scores"])
+        # What a plain Django app does: model rows through the ORM into pandas, then the same
+        # figures (n and positive answers per criterion) for every cut the engine computes.
+        rows = [
+            (r.agency_id, r.agency_kind, r.province_id, r.district_id, r.commune_id, r.channel,
+             r.scores)
+            for r in Response.objects.filter(campaign=campaign, status="valid").iterator(10_000)
+        ]  # fmt: skip
+        dims = ["agency", "kind", "province", "district", "commune", "channel"]
+        frame = pd.DataFrame.from_records(rows, columns=[*dims, "scores"])
         wide = pd.DataFrame(frame["scores"].tolist())
+        profile = [wide[p - 1].rename(f"profile{p}") for p in profile_positions]
+        counts = {}
         for n, item in enumerate(criteria):
             col = wide[item.position - 1]
-            frame[f"n{n}"] = col.notna()
-            frame[f"p{n}"] = col.isin([4, 5])
-        frame.drop(columns="scores").groupby("agency").sum()
+            counts[f"n{n}"] = col.notna()
+            counts[f"p{n}"] = col.isin([4, 5])
+        data = pd.concat([frame[dims], *profile, pd.DataFrame(counts)], axis=1)
+        data[list(counts)].sum()  # the campaign
+        for key in [*dims, *(s.name for s in profile)]:
+            data.groupby(key)[list(counts)].sum()
 
     t_floor = timed(floor, 3)
     t_full = timed(full, 3)
