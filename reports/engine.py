@@ -109,6 +109,12 @@ class Figure:
     extra: dict = field(default_factory=dict)
 
 
+def round4(x: float) -> float:
+    """x to 4 decimals, half up on its binary value: the same arithmetic as the column-wise
+    figures (reports.figures), so that both give the same stored numbers."""
+    return math.floor(x * 10000 + 0.5) / 10000
+
+
 def wilson(positive: float, n: float) -> tuple[float | None, float | None]:
     """Wilson score interval for a share, in percent."""
     if n <= 0:
@@ -117,7 +123,7 @@ def wilson(positive: float, n: float) -> tuple[float | None, float | None]:
     z2 = Z95 * Z95
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = (Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))) / (1 + z2 / n)
-    return round(100 * max(0.0, centre - half), 4), round(100 * min(1.0, centre + half), 4)
+    return round4(100 * max(0.0, centre - half)), round4(100 * min(1.0, centre + half))
 
 
 # Counts packed into one bigint per aggregate, so that each answer is read once per scan: reading
@@ -233,27 +239,18 @@ def tally_sql(
 ) -> list[tuple[str, list[str], list[Column]]]:
     """The scans, each as (SQL, group column names, aggregate columns).
 
-    1. Valid answers grouped by their dimension columns (and the procedure field): every unit,
-       agency, channel and procedure cut is a sum of these groups.
-    2. Valid answers grouped by the respondent profile answers together: each profile group is a
-       sum of these groups. Two narrow scans cost far less than one GROUPING SETS scan that
-       evaluates every aggregate once per set.
+    1. Valid answers grouped by their dimension columns: every unit, agency and channel cut is a
+       sum of these groups (about one group per agency and channel).
+    2. Valid answers grouped by the respondent profile answers and the procedure field together:
+       each profile group and procedure cut is a sum of these groups. Two narrow scans cost far
+       less than one GROUPING SETS scan that evaluates every aggregate once per set, and keeping
+       the procedure out of the first keeps its groups few even with thousands of agencies.
     """
     columns = _columns(spec, packed)
     aggregates = [c.expr for c in columns]
     where = "WHERE campaign_id = %s AND status = 'valid' AND id > %s AND id <= %s"
     scans = []
-    fine = list(FINE_COLUMNS)
-    exprs = list(FINE_COLUMNS)
-    procedure = _procedure(spec)
-    if procedure is not None:
-        fine.append("procedure")
-        exprs.append(f"scores[{procedure.position}]")
-    profile_names, profile_exprs = _profile_groups(spec)
-    if by_agency and profile_exprs:
-        # Stratum weights are per agency: the profile groups keep it too.
-        profile_names, profile_exprs = [*profile_names, "agency_id"], [*profile_exprs, "agency_id"]
-    for group_names, group_exprs in ((fine, exprs), (profile_names, profile_exprs)):
+    for group_names, group_exprs in _groupings(spec, by_agency):
         if not group_exprs:
             continue
         keys = ", ".join(group_exprs)
@@ -265,17 +262,32 @@ def tally_sql(
     return scans
 
 
+def _groupings(spec: Spec, by_agency: bool) -> list[tuple[list[str], list[str]]]:
+    names, exprs = _profile_groups(spec)
+    procedure = _procedure(spec)
+    if procedure is not None:
+        names, exprs = [*names, "procedure"], [*exprs, f"scores[{procedure.position}]"]
+    if by_agency and exprs:
+        # Stratum weights are per agency: the second scan's groups keep it too.
+        names, exprs = [*names, "agency_id"], [*exprs, "agency_id"]
+    return [(list(FINE_COLUMNS), list(FINE_COLUMNS)), (names, exprs)]
+
+
 def _profile_groups(spec: Spec) -> tuple[list[str], list[str]]:
     items = _profile(spec)
     return [f"profile:{i.code}" for i in items], [f"scores[{i.position}]" for i in items]
 
 
-def rollup(spec: Spec, scans: list[tuple[list[str], list, list[tuple]]], weights=None):
-    """(cut kind, cut key, tally) for every cut, summed from the rows of the scans.
+def tally_frame(spec: Spec, scans: list[tuple[list[str], list, list[tuple]]], weights=None):
+    """Every cut's tally, one row per cut: columns `cut`, `key`, then the counts by name.
 
-    `weights` (agency id → weight; an agency without one weighs 1) adds the weighted counts of
-    every item: each agency of the campaign's scope is a stratum. Both scans must then group by
-    agency (`tally_sql(..., by_agency=True)`)."""
+    The cuts are sums of the scans' groups: the campaign (with the distributions of the profile
+    and procedure answers), each unit tier, agency, agency kind and channel from the first scan,
+    each procedure and profile group from the second. `weights` (agency id → weight; an agency
+    without one weighs 1) adds the weighted counts of every item: each agency of the campaign's
+    scope is a stratum, and both scans then group by agency (`tally_sql(..., by_agency=True)`).
+    """
+    import pandas as pd
 
     (fine_groups, columns, fine_rows), *rest = scans
     names = names_of(columns)
@@ -283,36 +295,49 @@ def rollup(spec: Spec, scans: list[tuple[list[str], list, list[tuple]]], weights
     if weights is not None:
         fine = _weigh(fine, names, weights)
         names = names + _weighted_names(names)
-    totals = fine[names].sum()
-    campaign = _tally(totals)
+    campaign = _tally(fine[names].sum())
+    second = None
+    if rest:
+        groups, _columns, rows = rest[0]
+        second = unpack(groups, columns, rows)
+        if weights is not None:
+            second = _weigh(second, names_of(columns), weights)
+    # (cut kind, item, column) of the cuts summed from the second scan.
+    by_answer = [(CutKind.PROFILE, item, f"profile:{item.code}") for item in _profile(spec)]
     procedure = _procedure(spec)
     if procedure is not None:
-        by_value = fine.groupby("procedure", dropna=True)["responses"].sum()
-        _add_distribution(campaign, procedure, by_value)
-    profile_frame = None
-    if rest:
-        profile_groups, _columns, profile_rows = rest[0]
-        profile_frame = unpack(profile_groups, columns, profile_rows)
-        if weights is not None:
-            profile_frame = _weigh(profile_frame, names_of(columns), weights)
-        for item, col in zip(_profile(spec), _profile_groups(spec)[0], strict=True):
-            _add_distribution(
-                campaign, item, profile_frame.groupby(col, dropna=True)["responses"].sum()
-            )
-    yield CutKind.CAMPAIGN, "", campaign
-    for kind, col in [*ROLLUPS, (CutKind.PROCEDURE, "procedure")]:
-        if col not in fine.columns:
-            continue
-        for key, row in fine.groupby(col, dropna=True)[names].sum().iterrows():
-            yield kind, _key(key), _tally(row)
-    if profile_frame is not None:
-        for item, col in zip(_profile(spec), _profile_groups(spec)[0], strict=True):
-            for key, row in profile_frame.groupby(col, dropna=True)[names].sum().iterrows():
-                yield (
-                    CutKind.PROFILE,
-                    f"{item.code}={_key(key)}",
-                    _tally(row),
-                )
+        by_answer.insert(0, (CutKind.PROCEDURE, procedure, "procedure"))
+    for _kind, item, col in by_answer:
+        _add_distribution(campaign, item, second.groupby(col, dropna=True)["responses"].sum())
+    frames = [pd.DataFrame([{"cut": CutKind.CAMPAIGN, "key": "", **campaign}])]
+    for kind, col in ROLLUPS:
+        sums = fine.groupby(col, dropna=True)[names].sum()
+        frames.append(_cut_frame(sums, kind, [_key(k) for k in sums.index]))
+    for kind, item, col in by_answer:
+        sums = second.groupby(col, dropna=True)[names].sum()
+        keys = [
+            _key(k) if kind == CutKind.PROCEDURE else f"{item.code}={_key(k)}" for k in sums.index
+        ]
+        frames.append(_cut_frame(sums, kind, keys))
+    frame = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    counts = [c for c in frame.columns if c not in ("cut", "key")]
+    frame[counts] = frame[counts].fillna(0)
+    return frame
+
+
+def _cut_frame(sums, kind: str, keys: list[str]):
+    out = sums.reset_index(drop=True)
+    out.insert(0, "key", keys)
+    out.insert(0, "cut", kind)
+    return out
+
+
+def rollup(spec: Spec, scans: list[tuple[list[str], list, list[tuple]]], weights=None):
+    """(cut kind, cut key, tally) for every cut (see tally_frame)."""
+    frame = tally_frame(spec, scans, weights)
+    for row in frame.to_dict("records"):
+        cut, key = row.pop("cut"), row.pop("key")
+        yield cut, key, _tally(row)
 
 
 def _tally(sums) -> dict[str, float]:
@@ -356,21 +381,25 @@ def figures_from_tally(spec: Spec, tally: dict[str, float], min_n: int) -> list[
     item_values: dict[str, tuple[float | None, float]] = {}
     for item in spec.items:
         n = tally.get(f"n:{item.code}", 0)
-        extra = {"rate": round(100 * n / responses, 4) if responses else None}
+        if not n and item.role in ("profile", "procedure"):
+            # Their distribution is counted for the whole campaign only: other cuts would store
+            # an empty row per profile question.
+            continue
+        extra = {"rate": round4(100 * n / responses) if responses else None}
         if item.positive and not item.is_multi:
             pos = tally.get(f"pos:{item.code}", 0)
-            value = round(100 * pos / n, 4) if n else None
+            value = round4(100 * pos / n) if n else None
             low, high = wilson(pos, n)
             n_eff: float = n
             if f"w:n:{item.code}" in tally:
                 # Weighted: the share of the weights; the interval uses Kish's effective n.
                 w_n, w_pos = tally[f"w:n:{item.code}"], tally[f"w:pos:{item.code}"]
                 w2_n = tally[f"w2:n:{item.code}"]
-                value = round(100 * w_pos / w_n, 4) if w_n else None
+                value = round4(100 * w_pos / w_n) if w_n else None
                 n_eff = w_n * w_n / w2_n if w2_n else 0
                 low, high = wilson(w_pos / w_n * n_eff, n_eff) if w_n else (None, None)
                 extra["weighted"] = True
-                extra["n_eff"] = round(n_eff, 1)
+                extra["n_eff"] = math.floor(n_eff * 10 + 0.5) / 10
             if item.role not in ("perception", "profile", "procedure"):
                 kind = "expectation" if item.role == "expectation" else "item"
                 item_values[item.code] = (value, n_eff)
@@ -378,7 +407,7 @@ def figures_from_tally(spec: Spec, tally: dict[str, float], min_n: int) -> list[
                 continue
         if item.levels:
             shares = {
-                str(v): (round(100 * tally.get(f"lvl:{item.code}:{v}", 0) / n, 4) if n else None)
+                str(v): (round4(100 * tally.get(f"lvl:{item.code}:{v}", 0) / n) if n else None)
                 for v in item.levels
             }
             extra["shares"] = shares
@@ -391,10 +420,10 @@ def figures_from_tally(spec: Spec, tally: dict[str, float], min_n: int) -> list[
         have = [(v, n) for v, n in parts if v is not None]
         if not have:
             return Figure(code, kind, None, responses, low_n=responses < min_n)
-        value = sum(v for v, _ in have) / len(have)
-        n_eff = sum(n for _, n in have) / len(have)
+        value = _add([v for v, _ in have]) / len(have)
+        n_eff = _add([n for _, n in have]) / len(have)
         low, high = wilson(value / 100 * n_eff, n_eff)
-        return Figure(code, kind, round(value, 4), responses, None, low, high, responses < min_n)
+        return Figure(code, kind, round4(value), responses, None, low, high, responses < min_n)
 
     element_values: dict[str, tuple[float | None, int]] = {}
     for element in spec.elements:
@@ -429,4 +458,13 @@ def figures_from_tally(spec: Spec, tally: dict[str, float], min_n: int) -> list[
 
 def _mean_n(parts: Sequence[tuple[float | None, int]]) -> float:
     have = [n for v, n in parts if v is not None]
-    return sum(have) / len(have) if have else 0
+    return _add(have) / len(have) if have else 0
+
+
+def _add(values: Iterable[float]) -> float:
+    """Plain left-to-right addition (sum() compensates since Python 3.12, numpy does not): a mean
+    of values with four decimals often falls on a half, where the last bit decides rounding."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total

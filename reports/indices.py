@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import time
 
+import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -17,11 +19,12 @@ from reports.engine import (
     ElementSpec,
     ItemSpec,
     Spec,
-    figures_from_tally,
     overflows,
     rollup,
+    tally_frame,
     tally_sql,
 )
+from reports.figures import figures_frame
 from reports.models import IndexResult, IndexRun
 from surveys.models import Campaign, Element, Item, Questionnaire, Scale
 
@@ -135,10 +138,9 @@ def stratum_weights(campaign: Campaign) -> dict[int, float] | None:
     }
 
 
-def _tallies(spec: Spec, campaign: Campaign, after: int, upto: int) -> list[tuple[str, str, dict]]:
-    """Every cut's tally over the valid answers with after < id <= upto."""
-    weights = stratum_weights(campaign)
-    by_agency = weights is not None
+def _scans(spec: Spec, campaign: Campaign, after: int, upto: int) -> list:
+    """The rows of the tally scans over the valid answers with after < id <= upto."""
+    by_agency = campaign.weighted
     with connection.cursor() as cursor:
         # The groups fit in memory: let PostgreSQL hash them instead of sorting on disk, and
         # share the scan between workers (the planner underrates the parallel plan here).
@@ -149,7 +151,12 @@ def _tallies(spec: Spec, campaign: Campaign, after: int, upto: int) -> list[tupl
         scans = _scan(cursor, tally_sql(spec, by_agency=by_agency), params)
         if any(overflows(rows, groups) for groups, _columns, rows in scans):
             scans = _scan(cursor, tally_sql(spec, packed=False, by_agency=by_agency), params)
-    return list(rollup(spec, scans, weights))
+    return scans
+
+
+def _tallies(spec: Spec, campaign: Campaign, after: int, upto: int) -> list[tuple[str, str, dict]]:
+    """Every cut's tally over the valid answers with after < id <= upto."""
+    return list(rollup(spec, _scans(spec, campaign, after, upto), stratum_weights(campaign)))
 
 
 def _scan(cursor, scans, params) -> list[tuple[list[str], list, list[tuple]]]:
@@ -182,25 +189,26 @@ def _compute(campaign: Campaign) -> IndexRun:
     started = time.monotonic()
     version, max_id = campaign_data_version(campaign)
     spec = questionnaire_spec(campaign.questionnaire)
-    min_n = settings.INDEX_MIN_N
-    rows = 0
-    # Read every tally before COPY starts: the connection cannot run a query during a COPY.
-    tallies = _tallies(spec, campaign, 0, max_id)
+    tallies = tally_frame(spec, _scans(spec, campaign, 0, max_id), stratum_weights(campaign))
     IndexResult.objects.filter(campaign=campaign).delete()
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY reports_indexresult ({COLUMNS}) FROM STDIN") as copy,
-    ):
-        for cut, key, tally in tallies:
-            if cut != CutKind.CAMPAIGN and key == "":
-                # A NULL group (e.g. no district in the 2-tier era) is not a cut.
-                continue
-            for fig in figures_from_tally(spec, tally, min_n):
-                copy.write_row(_row(campaign, cut, key, fig, version))
-                rows += 1
+    rows = _write(campaign, figures_frame(spec, tallies, settings.INDEX_MIN_N), version)
     _finish(run, version, max_id, started, rows)
     log.info("indices of %s: %d figures in %.2f s", campaign.code, rows, run.seconds)
     return run
+
+
+def _write(campaign: Campaign, figures, version: str) -> int:
+    """COPY the figures (reports.figures.figures_frame) in as the campaign's results."""
+    figures.insert(0, "campaign_id", campaign.pk)
+    figures["engine_version"] = ENGINE_VERSION
+    figures["data_version"] = version
+    buffer = io.StringIO()
+    figures.to_csv(buffer, header=False, index=False)
+    # An empty, unquoted cut_key is the campaign cut's "", not NULL.
+    sql = f"COPY reports_indexresult ({COLUMNS}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (cut_key))"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        copy.write(buffer.getvalue())
+    return len(figures)
 
 
 def _finish(run: IndexRun, version: str, max_id: int, started: float, rows: int) -> None:
@@ -303,7 +311,15 @@ def _fold_in(campaign: Campaign, after: int, upto: int, version: str, rows: int)
     ]
     keys = [(cut, key) for cut, key, _t in delta]
     stored = _stored_tallies(campaign, keys)
-    min_n = settings.INDEX_MIN_N
+    merged = []
+    for cut, key, tally in delta:
+        both = dict(stored.get((cut, key), {}))
+        for name, count in tally.items():
+            both[name] = both.get(name, 0) + count
+        merged.append({"cut": cut, "key": key, **both})
+    tallies = pd.DataFrame(merged)
+    counts = [c for c in tallies.columns if c not in ("cut", "key")]
+    tallies[counts] = tallies[counts].fillna(0)
     with connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM reports_indexresult r USING unnest(%s::text[], %s::text[]) "
@@ -312,14 +328,9 @@ def _fold_in(campaign: Campaign, after: int, upto: int, version: str, rows: int)
             [[c for c, _k in keys], [k for _c, k in keys], campaign.pk],
         )
         rows -= cursor.rowcount
-        with cursor.cursor.copy(f"COPY reports_indexresult ({COLUMNS}) FROM STDIN") as copy:
-            for cut, key, tally in delta:
-                merged = dict(stored.get((cut, key), {}))
-                for name, count in tally.items():
-                    merged[name] = merged.get(name, 0) + count
-                for fig in figures_from_tally(spec, merged, min_n):
-                    copy.write_row(_row(campaign, cut, key, fig, version))
-                    rows += 1
+    # The same column-wise arithmetic as the full recompute, so both give the same figures.
+    rows += _write(campaign, figures_frame(spec, tallies, settings.INDEX_MIN_N), version)
+    with connection.cursor() as cursor:
         # The figures of untouched cuts stay; they now stand for this data version too.
         cursor.execute(
             "UPDATE reports_indexresult SET data_version = %s WHERE campaign_id = %s "
@@ -327,10 +338,3 @@ def _fold_in(campaign: Campaign, after: int, upto: int, version: str, rows: int)
             [version, campaign.pk, version],
         )
     return rows
-
-
-def _row(campaign: Campaign, cut: str, key: str, fig, version: str) -> tuple:
-    return (
-        campaign.pk, cut, key, fig.code, fig.kind, fig.value, fig.n, fig.positive, fig.low,
-        fig.high, fig.low_n, json.dumps(fig.extra), ENGINE_VERSION, version,
-    )  # fmt: skip
