@@ -237,6 +237,12 @@ def indices_update(*, campaign: Campaign) -> IndexRun:
         run = IndexRun.objects.select_for_update().get(campaign=campaign)
         started = time.monotonic()
         version, max_id = campaign_data_version(campaign)
+        if run.data_version == version and run.engine_version == ENGINE_VERSION:
+            # Nothing changed since the results were written (another refresh got there first).
+            if run.status != IndexRun.Status.DONE:
+                run.status = IndexRun.Status.DONE
+                run.save(update_fields=["status"])
+            return run
         if _only_added(campaign, run, version):
             rows = _fold_in(campaign, run.watermark, max_id, version, run.rows)
             _finish(run, version, max_id, started, rows)
@@ -272,54 +278,44 @@ def _only_added(campaign: Campaign, run: IndexRun, version: str) -> bool:
     return now[1] == before[1] + added
 
 
-def _stored_tallies(campaign: Campaign, keys: list[tuple[str, str]]) -> dict:
-    """The tallies behind the stored figures of the cuts `keys`: every count is kept on a figure
-    (n, positive, level counts; a composite's n is the cut's number of responses)."""
-    tallies: dict[tuple[str, str], dict[str, int]] = {}
-    if not keys:
-        return tallies
+def _stored_tallies(campaign: Campaign, keys: list[tuple[str, str]]) -> pd.DataFrame:
+    """The tallies behind the stored figures of the cuts `keys`, one row per cut (columns cut,
+    key, counts): every count is kept on a figure (n, positive, level counts; a composite's n
+    is the cut's number of responses). The SQL spells the counts out as (cut, key, name, count).
+    """
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT r.cut, r.cut_key, r.code, r.kind, r.n, r.positive, r.extra::text "
-            "FROM reports_indexresult r JOIN unnest(%s::text[], %s::text[]) AS k(cut, cut_key) "
-            "ON r.cut = k.cut AND r.cut_key = k.cut_key WHERE r.campaign_id = %s",
+            "WITH f AS (SELECT r.* FROM reports_indexresult r "
+            "JOIN unnest(%s::text[], %s::text[]) AS k(cut, cut_key) "
+            "ON r.cut = k.cut AND r.cut_key = k.cut_key "
+            "WHERE r.campaign_id = %s AND r.kind NOT IN ('element', 'aspect')) "
+            "SELECT cut, cut_key, 'responses', n FROM f WHERE kind = 'overall' "
+            "UNION ALL SELECT cut, cut_key, 'n:' || code, n FROM f WHERE kind <> 'overall' "
+            "UNION ALL SELECT cut, cut_key, 'pos:' || code, positive FROM f "
+            "WHERE kind <> 'overall' AND positive IS NOT NULL "
+            "UNION ALL SELECT cut, cut_key, 'lvl:' || code || ':' || c.key, c.value::int "
+            "FROM f, jsonb_each_text(f.extra -> 'counts') AS c WHERE f.extra ? 'counts'",
             [[c for c, _k in keys], [k for _c, k in keys], campaign.pk],
         )
-        for cut, key, code, kind, n, positive, extra in cursor.fetchall():
-            tally = tallies.setdefault((cut, key), {})
-            if kind == "overall":
-                tally["responses"] = n
-            elif kind in ("element", "aspect"):
-                continue
-            else:
-                tally[f"n:{code}"] = n
-                if positive is not None:
-                    tally[f"pos:{code}"] = positive
-                for level, count in json.loads(extra).get("counts", {}).items():
-                    tally[f"lvl:{code}:{level}"] = count
-    return tallies
+        found = pd.DataFrame(cursor.fetchall(), columns=["cut", "key", "name", "count"])
+    if found.empty:
+        return pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["cut", "key"]))
+    return found.pivot_table(
+        index=["cut", "key"], columns="name", values="count", aggfunc="sum", fill_value=0
+    )
 
 
 def _fold_in(campaign: Campaign, after: int, upto: int, version: str, rows: int) -> int:
     """Add the tallies of the answers after < id <= upto to the stored ones, and rewrite the
     figures of the cuts they touch."""
     spec = questionnaire_spec(campaign.questionnaire)
-    delta = [
-        (cut, key, tally)
-        for cut, key, tally in _tallies(spec, campaign, after, upto)
-        if cut == CutKind.CAMPAIGN or key != ""
-    ]
-    keys = [(cut, key) for cut, key, _t in delta]
+    delta = tally_frame(spec, _scans(spec, campaign, after, upto), stratum_weights(campaign))
+    delta = delta[(delta["cut"] == CutKind.CAMPAIGN) | (delta["key"] != "")]
+    keys = list(zip(delta["cut"], delta["key"], strict=True))
     stored = _stored_tallies(campaign, keys)
-    merged = []
-    for cut, key, tally in delta:
-        both = dict(stored.get((cut, key), {}))
-        for name, count in tally.items():
-            both[name] = both.get(name, 0) + count
-        merged.append({"cut": cut, "key": key, **both})
-    tallies = pd.DataFrame(merged)
-    counts = [c for c in tallies.columns if c not in ("cut", "key")]
-    tallies[counts] = tallies[counts].fillna(0)
+    merged = delta.set_index(["cut", "key"]).add(stored, fill_value=0).copy()
+    # Only the cuts the new answers reach, in their order.
+    tallies = merged.loc[keys].fillna(0).reset_index()
     with connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM reports_indexresult r USING unnest(%s::text[], %s::text[]) "
