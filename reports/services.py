@@ -43,7 +43,8 @@ def indices_request(*, campaign_id: int) -> bool:
     """
     from reports.tasks import indices_refresh
 
-    IndexRun.objects.get_or_create(campaign_id=campaign_id)
+    run, _ = IndexRun.objects.get_or_create(campaign_id=campaign_id)
+    before = run.status
     now = timezone.now()
     flipped = (
         IndexRun.objects.filter(campaign_id=campaign_id)
@@ -55,7 +56,19 @@ def indices_request(*, campaign_id: int) -> bool:
     last = IndexRun.objects.filter(campaign_id=campaign_id).values_list("finished_at", flat=True)[0]
     wait = settings.INDEX_DEBOUNCE_SECONDS
     countdown = 0 if last is None else max(0, wait - (now - last).total_seconds())
-    transaction.on_commit(lambda: indices_refresh.apply_async((campaign_id,), countdown=countdown))
+
+    def enqueue() -> None:
+        try:
+            indices_refresh.apply_async((campaign_id,), countdown=countdown)
+        except Exception:
+            # The broker is down. The answers are stored: the citizen must not see an error, and
+            # the run must not stay "queued" with no task, or no later answer would queue one.
+            log.exception("could not queue the index refresh of campaign %s", campaign_id)
+            IndexRun.objects.filter(
+                campaign_id=campaign_id, status=IndexRun.Status.QUEUED, queued_at=now
+            ).update(status=before)
+
+    transaction.on_commit(enqueue)
     return True
 
 
