@@ -20,6 +20,7 @@ from surveys.models import Campaign, Channel, Questionnaire
 from surveys.services.campaigns import campaign_create, campaign_set_scope, campaign_transition
 
 CAMPAIGN_CODE = "sipas-hue-2024"
+PREVIOUS_CODE = "sipas-hue-2023"
 ORGANISER_CODE = "so-noi-vu"
 MANAGER_USERNAME = "sonoivu"
 # Targets per kind of demo agency, by code prefix (see agencies/demo.py); None: the default.
@@ -41,6 +42,11 @@ def load_campaigns() -> Campaign | None:
     found = Campaign.objects.filter(code=CAMPAIGN_CODE).first()
     if found is not None:
         return found
+    return _make_round(CAMPAIGN_CODE, 2024)
+
+
+def _make_round(code: str, year: int) -> Campaign | None:
+    """An open round over the demo province, its dates around today so that it takes answers."""
     questionnaire = national_sipas_2017()
     if questionnaire is None:
         return None
@@ -48,9 +54,9 @@ def load_campaigns() -> Campaign | None:
     manager = get_user_model().objects.get(username=MANAGER_USERNAME)
     today = timezone.localdate()
     campaign = campaign_create(
-        code=CAMPAIGN_CODE,
-        name="Đo lường sự hài lòng (SIPAS) thành phố Huế năm 2024",
-        year=2024,
+        code=code,
+        name=f"Đo lường sự hài lòng (SIPAS) thành phố Huế năm {year}",
+        year=year,
         organiser=organiser,
         questionnaire=questionnaire,
         era=Era.THREE_TIER,
@@ -79,6 +85,38 @@ def load_campaigns() -> Campaign | None:
     return campaign
 
 
+@transaction.atomic
+def load_previous_round() -> Campaign | None:
+    """Huế's 2023 round, answered, closed and published: the year-on-year comparison of the
+    2024 round and the public results page (with its summary workbook) show it."""
+    from reports.indices import indices_compute
+
+    found = Campaign.objects.filter(code=PREVIOUS_CODE).first()
+    if found is not None:
+        return found
+    campaign = _make_round(PREVIOUS_CODE, 2023)
+    if campaign is None:
+        return None
+    _answer(campaign, seed=2023, better=-0.06)
+    manager = get_user_model().objects.get(username=MANAGER_USERNAME)
+    campaign_transition(
+        campaign=campaign, to_status=Campaign.Status.CLOSED, by=manager, note="Kết thúc thu phiếu."
+    )
+    indices_compute(campaign=campaign)
+    campaign_transition(
+        campaign=campaign,
+        to_status=Campaign.Status.PUBLISHED,
+        by=manager,
+        note="Công bố kết quả năm 2023.",
+    )
+    # It was answered in 2023: its dates say so (set after the answers the open round took).
+    Campaign.objects.filter(pk=campaign.pk).update(
+        opens_on=datetime.date(2023, 3, 1), closes_on=datetime.date(2023, 10, 31)
+    )
+    campaign.refresh_from_db()
+    return campaign
+
+
 COMMENTS = [
     "Cán bộ hướng dẫn tận tình, dễ hiểu.",
     "Nên bố trí thêm ghế ngồi chờ vào buổi sáng.",
@@ -100,21 +138,26 @@ def _level(rng, quality: float) -> int:
 @transaction.atomic
 def load_answers(campaign: Campaign) -> int:
     """Realistic answers for the demo campaign (once): varied quality, channels, profiles."""
+    if campaign.responses.exists():
+        return campaign.responses.count()
+    return _answer(campaign, seed=2024, better=0.0)
+
+
+def _answer(campaign: Campaign, *, seed: int, better: float) -> int:
+    """Answers through the submission service; `better` shifts every agency's quality."""
     import random
 
     from surveys.models import Item, Scale
     from surveys.services.responses import response_submit
 
-    if campaign.responses.exists():
-        return campaign.responses.count()
-    rng = random.Random(2024)  # noqa: S311 - demo data, not security
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
     items = list(campaign.questionnaire.items.exclude(position=None).order_by("position"))
     texts = list(campaign.questionnaire.items.filter(scale=Scale.TEXT))
     width = max(i.position for i in items)
     channels = [Channel.PAPER] * 6 + [Channel.ONLINE] * 4
     count = 0
     for row in campaign.scope.select_related("agency__unit").order_by("agency__path"):
-        quality = rng.uniform(0.62, 0.95)
+        quality = rng.uniform(0.62, 0.95) + better
         target = row.target or campaign.default_target
         for _ in range(int(target * rng.uniform(0.15, 0.55))):
             scores: list[int | None] = [None] * width

@@ -54,3 +54,22 @@ def test_it_is_part_of_load_demo(demo_agencies, sipas_2017):
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert f"Đợt khảo sát: {CAMPAIGN_CODE} – Đang khảo sát" in out.getvalue()
+
+
+def test_the_previous_round_is_answered_closed_and_published(demo_agencies, sipas_2017, client):
+    from datetime import date
+
+    from django.urls import reverse
+
+    from surveys.demo import PREVIOUS_CODE, load_previous_round
+
+    previous = load_previous_round()
+    assert (previous.code, previous.year, previous.status) == (PREVIOUS_CODE, 2023, "published")
+    assert (previous.opens_on, previous.closes_on) == (date(2023, 3, 1), date(2023, 10, 31))
+    assert previous.responses.count() > 0 and previous.index_results.exists()
+    assert list(
+        CampaignTransition.objects.filter(campaign=previous).values_list("to_status", flat=True)
+    ) == ["open", "closed", "published"]
+    assert load_previous_round() == previous  # once only
+    assert client.get(reverse("reports:public", args=[PREVIOUS_CODE])).status_code == 200
+    assert client.get(reverse("reports:public_summary", args=[PREVIOUS_CODE])).status_code == 200

@@ -20,6 +20,15 @@ class Command(BaseCommand):
         for login in logins:
             self.stdout.write(f"  {login.username:<16} {login.full_name}")
         self.stdout.write(f"Mẫu phiếu quốc gia: {len(questionnaires_load_national())} phiếu.")
+        from surveys.demo import load_previous_round
+
+        previous = load_previous_round()
+        if previous is not None:
+            self.stdout.write(
+                f"Đợt năm trước: {previous.code} – {previous.get_status_display()}, "
+                f"{previous.responses.count()} phiếu, kết quả công khai tại "
+                f"/results/public/{previous.code}/."
+            )
         campaign = load_campaigns()
         self.stdout.write(
             f"Đợt khảo sát: {campaign.code} – {campaign.get_status_display()}, "
