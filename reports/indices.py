@@ -325,12 +325,7 @@ def _fold_in(campaign: Campaign, after: int, upto: int, version: str, rows: int)
         )
         rows -= cursor.rowcount
     # The same column-wise arithmetic as the full recompute, so both give the same figures.
+    # The figures of cuts no new answer reaches stay as they are, stamped with the data version
+    # they were computed from (still their data: nothing of it changed).
     rows += _write(campaign, figures_frame(spec, tallies, settings.INDEX_MIN_N), version)
-    with connection.cursor() as cursor:
-        # The figures of untouched cuts stay; they now stand for this data version too.
-        cursor.execute(
-            "UPDATE reports_indexresult SET data_version = %s WHERE campaign_id = %s "
-            "AND data_version <> %s",
-            [version, campaign.pk, version],
-        )
     return rows

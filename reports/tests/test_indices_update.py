@@ -72,11 +72,18 @@ def test_new_answers_are_folded_in_to_the_figures_of_a_full_recompute(world, cam
     assert ("agency", str(world.tu_ha.pk), "OVERALL") in updated
 
 
-def test_every_stored_figure_carries_the_new_data_version(world, campaign):
-    _add(campaign, world, [200])
+def test_the_cuts_new_answers_reach_carry_the_new_data_version(world, campaign):
+    before = IndexResult.objects.filter(campaign=campaign).first().data_version
+    make_response(campaign, world.huong_tra, _scores(campaign.questionnaire, 200))
     run = indices_update(campaign=campaign)
-    versions = set(IndexResult.objects.filter(campaign=campaign).values_list("data_version"))
-    assert versions == {(run.data_version,)}
+    versions = dict(
+        IndexResult.objects.filter(campaign=campaign, code="OVERALL").values_list(
+            "cut_key", "data_version"
+        )
+    )
+    assert versions[""] == versions[str(world.huong_tra.pk)] == run.data_version
+    # Phú Vang got no new answer: its figures stand, stamped with the data they came from.
+    assert versions[str(world.phu_vang.pk)] == before
 
 
 def test_nothing_new_changes_nothing(world, campaign):
