@@ -29,7 +29,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from surveys.models import SMALLINT_MAX, Item, Questionnaire, Scale
-from surveys.selectors.questionnaires import Section, Structure, questionnaire_structure
+from surveys.selectors.questionnaires import Section, Structure, published_structure
 
 SCORE_PREFIX = "q_"
 TEXT_PREFIX = "t_"
@@ -171,7 +171,7 @@ class ResponseForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
-        self.structure = structure or questionnaire_structure(questionnaire=questionnaire)
+        self.structure = structure or published_structure(questionnaire=questionnaire)
         self.short = short
         self.english = (language or get_language() or "vi").lower().startswith("en")
         self.items: dict[str, Item] = {}

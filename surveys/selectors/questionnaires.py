@@ -123,6 +123,41 @@ def questionnaire_structure(*, questionnaire: Questionnaire) -> Structure:
     return Structure(questionnaire=questionnaire, aspects=aspects, sections=ordered)
 
 
+# Published versions never change again: each process builds their structure once. Keyed by the
+# publication time too, so that a version published again (a test database reused) is rebuilt.
+_PUBLISHED: dict[tuple[str, int, object], object] = {}
+_PUBLISHED_MAX = 64
+
+
+def _published(kind: str, questionnaire: Questionnaire, build):
+    if not questionnaire.is_published:
+        return build()
+    key = (kind, questionnaire.pk, questionnaire.published_at)
+    found = _PUBLISHED.get(key)
+    if found is None:
+        if len(_PUBLISHED) >= _PUBLISHED_MAX:
+            _PUBLISHED.clear()
+        found = _PUBLISHED[key] = build()
+    return found
+
+
+def published_structure(*, questionnaire: Questionnaire) -> Structure:
+    """questionnaire_structure, built once per process for a published version (the public form
+    renders and validates it on every answer: three queries and most of the request's time)."""
+    return _published(
+        "structure", questionnaire, lambda: questionnaire_structure(questionnaire=questionnaire)
+    )
+
+
+def published_items(*, questionnaire: Questionnaire) -> list[Item]:
+    """The items in questionnaire order, kept like published_structure for a published version."""
+    from surveys.selectors.responses import questionnaire_items
+
+    return _published(
+        "items", questionnaire, lambda: questionnaire_items(questionnaire_id=questionnaire.pk)
+    )
+
+
 def questionnaire_problems(
     *, questionnaire: Questionnaire, structure: Structure | None = None
 ) -> list[str]:

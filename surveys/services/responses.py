@@ -33,7 +33,8 @@ from surveys.models import (
     ResponseText,
     Scale,
 )
-from surveys.selectors.responses import AgencyDims, questionnaire_items, scope_agency_dims
+from surveys.selectors.questionnaires import published_items
+from surveys.selectors.responses import AgencyDims, scope_agency_dims
 
 # Channels an official types in from paper or a call: accepted after fieldwork ends, until the
 # results are published.
@@ -352,7 +353,7 @@ def response_submit(
             {"respondent_code": [_("Mã phiếu dài quá %(n)d ký tự.") % {"n": RESPONDENT_CODE_MAX}]}
         )
     stored, kept = _validate(
-        items=questionnaire_items(questionnaire_id=campaign.questionnaire_id),
+        items=published_items(questionnaire=campaign.questionnaire),
         scores=scores,
         texts=texts,
         short=channel == Channel.KIOSK,
