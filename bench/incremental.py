@@ -9,7 +9,7 @@ import time
 from django.db import connection
 
 from bench import world
-from bench.core import Row
+from bench.core import Row, vacuum_results
 from reports.indices import indices_compute, indices_update
 from surveys.models import Campaign
 
@@ -19,6 +19,7 @@ NEW = 1_000
 def run(ctx) -> list[Row]:
     campaign: Campaign = ctx.campaign
     agencies = world.agencies_of(campaign)
+    vacuum_results()
     started = time.perf_counter()
     base = indices_compute(campaign=campaign)
     t_full = time.perf_counter() - started
@@ -26,6 +27,7 @@ def run(ctx) -> list[Row]:
     try:
         for round_ in range(1 if ctx.smoke else 3):
             world.answers_copy(campaign, agencies, NEW, seed=7_000 + round_)
+            vacuum_results()
             started = time.perf_counter()
             indices_update(campaign=campaign)
             times.append(time.perf_counter() - started)

@@ -25,7 +25,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # 2: half-up rounding shared with reports.figures
 Z95 = 1.959963984540054
 
 
