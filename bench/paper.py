@@ -151,17 +151,10 @@ def _scratch(campaign):
 
 
 def _clear(campaign) -> None:
-    """Remove the campaign's answers (and their texts and index run), keeping the campaign."""
-    from django.db import connection
+    """Remove the campaign's answers (texts and index rows too), keeping the campaign."""
+    from bench import world
 
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM reports_indexrun WHERE campaign_id = %s", [campaign.pk])
-        cursor.execute(
-            "DELETE FROM surveys_responsetext WHERE response_id IN "
-            "(SELECT id FROM surveys_response WHERE campaign_id = %s)",
-            [campaign.pk],
-        )
-        cursor.execute("DELETE FROM surveys_response WHERE campaign_id = %s", [campaign.pk])
+    world.clear_answers(campaign)
 
 
 def _drop(campaign) -> None:

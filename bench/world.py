@@ -56,6 +56,12 @@ def build(*, size: int, keep: bool, code: str = CODE, seed: int = 20241) -> Camp
 
 
 def _drop(campaign: Campaign) -> None:
+    clear_answers(campaign)
+    campaign.delete()
+
+
+def clear_answers(campaign: Campaign) -> None:
+    """Remove the campaign's answers, their texts and its index results, keeping the campaign."""
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM reports_indexresult WHERE campaign_id = %s", [campaign.pk])
         cursor.execute("DELETE FROM reports_indexrun WHERE campaign_id = %s", [campaign.pk])
@@ -65,7 +71,6 @@ def _drop(campaign: Campaign) -> None:
             [campaign.pk],
         )
         cursor.execute("DELETE FROM surveys_response WHERE campaign_id = %s", [campaign.pk])
-    campaign.delete()
 
 
 def _agencies() -> list[Agency]:

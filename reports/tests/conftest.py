@@ -14,7 +14,7 @@ import pytest
 from agencies.models import AgencyKind
 from agencies.tests.factories import make_agency
 from reports.indices import indices_compute
-from surveys.models import Campaign, CampaignAgency
+from surveys.models import Campaign, CampaignAgency, Item, ResponseText
 from surveys.tests.factories import make_questionnaire, make_response
 
 _codes = count(1)
@@ -124,3 +124,16 @@ def results(world, min_n):
 
 def compute(campaign):
     return indices_compute(campaign=campaign)
+
+
+@pytest.fixture
+def published(world, results):
+    """The 2024 results, published, with a comment that must never reach the public."""
+    Campaign.objects.filter(pk=results.pk).update(status=Campaign.Status.PUBLISHED)
+    comment = Item.objects.get(questionnaire=results.questionnaire, code="YK")
+    response = results.responses.filter(agency=world.phu_vang).first()
+    ResponseText.objects.create(
+        response=response, item=comment, text="Nguyễn Văn A, 0905 123 456: chờ quá lâu"
+    )
+    results.refresh_from_db()
+    return results

@@ -4,23 +4,11 @@ import pytest
 from django.urls import reverse
 
 from reports.tests.conftest import compute
-from surveys.models import Campaign, Item, ResponseText
+from surveys.models import Campaign
 
 
 def url(campaign) -> str:
     return reverse("reports:public", args=[campaign.code])
-
-
-@pytest.fixture
-def published(world, results):
-    Campaign.objects.filter(pk=results.pk).update(status=Campaign.Status.PUBLISHED)
-    comment = Item.objects.get(questionnaire=results.questionnaire, code="YK")
-    response = results.responses.filter(agency=world.phu_vang).first()
-    ResponseText.objects.create(
-        response=response, item=comment, text="Nguyễn Văn A, 0905 123 456: chờ quá lâu"
-    )
-    results.refresh_from_db()
-    return results
 
 
 def test_it_shows_a_published_campaign_to_anyone(world, published, client):
