@@ -1,4 +1,4 @@
-"""The index engine: tallies from one SQL scan, figures computed from the tallies.
+"""The index engine: tallies from two SQL scans, figures computed from the tallies.
 
 Method (the method note on the public page says the same in Vietnamese):
 - Item index = 100 × answers at the item's positive levels / valid answers to the item. Blanks are
@@ -14,9 +14,14 @@ Method (the method note on the public page says the same in Vietnamese):
   expectation question gives, per option, the share of respondents who chose it.
 - Perception and profile items: the share of each level.
 - A figure whose n is below the configured minimum is flagged, and left out of rankings.
+- With stratum weights (optional, off by default; each agency a stratum): an item's index is the
+  weighted share, n stays the number of answers, the interval uses Kish's effective n.
+- Values are rounded to 4 decimals, half up (`round4`).
 
 Tallies come from `tally_sql`: two narrow scans of the campaign's valid responses (by their
-dimension columns, and by the profile answers), then every cut is a sum of those groups.
+dimension columns; by the profile answers and procedure field), then every cut is a sum of those
+groups (`tally_frame`). `figures_from_tally` states the rules for one cut; `reports.figures`
+applies the same rules to every cut at once, column by column, and is what indices.py runs.
 """
 
 from __future__ import annotations

@@ -20,7 +20,6 @@ from reports.engine import (
     ItemSpec,
     Spec,
     overflows,
-    rollup,
     tally_frame,
     tally_sql,
 )
@@ -152,11 +151,6 @@ def _scans(spec: Spec, campaign: Campaign, after: int, upto: int) -> list:
         if any(overflows(rows, groups) for groups, _columns, rows in scans):
             scans = _scan(cursor, tally_sql(spec, packed=False, by_agency=by_agency), params)
     return scans
-
-
-def _tallies(spec: Spec, campaign: Campaign, after: int, upto: int) -> list[tuple[str, str, dict]]:
-    """Every cut's tally over the valid answers with after < id <= upto."""
-    return list(rollup(spec, _scans(spec, campaign, after, upto), stratum_weights(campaign)))
 
 
 def _scan(cursor, scans, params) -> list[tuple[list[str], list, list[tuple]]]:
