@@ -72,6 +72,26 @@ def indices_request(*, campaign_id: int) -> bool:
     return True
 
 
+@transaction.atomic
+def weights_set(*, campaign: Campaign, weighted: bool, weights: dict[int, float | None]) -> int:
+    """Save a campaign's stratum weights (agency id → weight; None counts as 1) and whether the
+    indices use them, then ask for the indices to be recomputed. Returns the agencies changed."""
+    from surveys.models import Campaign as CampaignModel
+    from surveys.models import CampaignAgency
+
+    changed = 0
+    for link in CampaignAgency.objects.filter(campaign=campaign, agency_id__in=list(weights)):
+        if link.weight != weights[link.agency_id]:
+            link.weight = weights[link.agency_id]
+            link.save(update_fields=["weight"])
+            changed += 1
+    CampaignModel.objects.filter(pk=campaign.pk).update(weighted=weighted)
+    campaign.weighted = weighted
+    # New weights (or weighting turned on or off) give new figures from the same answers.
+    indices_request(campaign_id=campaign.pk)
+    return changed
+
+
 def indices_refresh(*, campaign_id: int, full: bool = False) -> IndexRun:
     """Bring one campaign's indices up to date: by folding in the new answers when only answers
     were added, else (or with `full`) by recomputing everything. A failure is kept on the run

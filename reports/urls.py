@@ -7,6 +7,7 @@ urlpatterns = [
     path("campaign/<int:pk>/", views.campaign_overview, name="campaign"),
     path("campaign/<int:pk>/agency/<int:agency_pk>/", views.agency_page, name="agency"),
     path("campaign/<int:pk>/recompute/", views.campaign_recompute, name="recompute"),
+    path("campaign/<int:pk>/weights/", views.campaign_weights, name="weights"),
     path("public/<slug:code>/", views.public_results, name="public"),
     path("public/<slug:code>/summary.xlsx", views.public_summary, name="public_summary"),
 ]

@@ -21,6 +21,7 @@ from agencies.models import Era
 from reports import selectors, services
 from reports.exporters import EXPORTERS
 from reports.exporters.base import MIMETYPES, ExportContext
+from reports.forms_weights import WeightsForm, weight_field_name
 from reports.models import IndexResult
 from surveys.models import Campaign
 from surveys.selectors.campaigns import campaign_can, get_campaign_for_user
@@ -333,6 +334,31 @@ def campaign_recompute(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.info(request, _("Việc tính lại chỉ số đã được yêu cầu và đang chờ thực hiện."))
     return redirect("reports:campaign", pk=campaign.pk)
+
+
+@login_required
+def campaign_weights(request: HttpRequest, pk: int) -> HttpResponse:
+    """The campaign's stratum weights (off by default): managers of the organiser set them."""
+    campaign = get_campaign_for_user(request, pk, Perm.MANAGE_CAMPAIGNS)
+    links = list(campaign.scope.select_related("agency", "agency__unit").order_by("agency__path"))
+    initial = {"weighted": campaign.weighted}
+    initial |= {weight_field_name(link.agency_id): link.weight for link in links}
+    data = request.POST if request.method == "POST" else None
+    form = WeightsForm(data, initial=initial, links=links)
+    if request.method == "POST" and form.is_valid():
+        services.weights_set(
+            campaign=campaign,
+            weighted=form.cleaned_data["weighted"],
+            weights=form.weights(),
+        )
+        messages.success(request, _("Đã lưu trọng số. Chỉ số sẽ được tính lại sau ít phút."))
+        return redirect("reports:campaign", pk=campaign.pk)
+    return render(
+        request,
+        "reports/campaign_weights.html",
+        {"campaign": campaign, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 # --- Public ---------------------------------------------------------------------------------------
