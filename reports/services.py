@@ -79,17 +79,17 @@ def weights_set(*, campaign: Campaign, weighted: bool, weights: dict[int, float 
     from surveys.models import Campaign as CampaignModel
     from surveys.models import CampaignAgency
 
-    changed = 0
+    changed = []
     for link in CampaignAgency.objects.filter(campaign=campaign, agency_id__in=list(weights)):
         if link.weight != weights[link.agency_id]:
             link.weight = weights[link.agency_id]
-            link.save(update_fields=["weight"])
-            changed += 1
+            changed.append(link)
+    CampaignAgency.objects.bulk_update(changed, ["weight"])
     CampaignModel.objects.filter(pk=campaign.pk).update(weighted=weighted)
     campaign.weighted = weighted
     # New weights (or weighting turned on or off) give new figures from the same answers.
     indices_request(campaign_id=campaign.pk)
-    return changed
+    return len(changed)
 
 
 def indices_refresh(*, campaign_id: int, full: bool = False) -> IndexRun:

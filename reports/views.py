@@ -340,6 +340,13 @@ def campaign_recompute(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_weights(request: HttpRequest, pk: int) -> HttpResponse:
     """The campaign's stratum weights (off by default): managers of the organiser set them."""
     campaign = get_campaign_for_user(request, pk, Perm.MANAGE_CAMPAIGNS)
+    if campaign.status in (Campaign.Status.PUBLISHED, Campaign.Status.ARCHIVED):
+        # New weights would change figures the province has already made public.
+        messages.error(
+            request,
+            _("Đợt khảo sát đã công bố kết quả, không đổi trọng số được nữa."),
+        )
+        return redirect("reports:campaign", pk=campaign.pk)
     links = list(campaign.scope.select_related("agency", "agency__unit").order_by("agency__path"))
     initial = {"weighted": campaign.weighted}
     initial |= {weight_field_name(link.agency_id): link.weight for link in links}

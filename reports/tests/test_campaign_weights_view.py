@@ -81,3 +81,15 @@ def test_the_overview_links_the_page_for_managers_only(world, results, as_user):
     overview = reverse("reports:campaign", args=[results.pk])
     assert url(results) in as_user(world.manager).get(overview).text
     assert url(results) not in as_user(world.viewer).get(overview).text
+
+
+@pytest.mark.parametrize("status", ["published", "archived"])
+def test_weights_of_published_results_cannot_change(world, hue, as_user, queued, status):
+    Campaign.objects.filter(pk=hue.pk).update(status=status)
+    client = as_user(world.manager)
+    data = {"weighted": "on", f"w_{world.phu_vang.pk}": "2"}
+    response = client.post(url(hue), data, follow=True)
+    assert "Đợt khảo sát đã công bố kết quả, không đổi trọng số được nữa." in response.text
+    assert Campaign.objects.get(pk=hue.pk).weighted is False
+    assert weight(hue, world.phu_vang) is None and queued == []
+    assert url(hue) not in response.text  # the overview no longer offers the page
