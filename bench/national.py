@@ -25,16 +25,13 @@ Answers come from world.answers_copy, like the Huế world's.
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 
 from django.db import connection, transaction
 
 from agencies.models import AdminUnit, Agency, AgencyKind, Era, Tier
-from agencies.units import units_load
 from bench import world
-from surveys.models import Campaign, CampaignAgency, Questionnaire
-from surveys.services.questionnaires import questionnaires_load_national
+from surveys.models import Campaign
 
 CODE = "bench-vn"
 PREFIX = "vn-"
@@ -62,34 +59,15 @@ Spec = tuple[str, str, str, AdminUnit, int | None]
 
 def build(*, size: int, keep: bool, code: str = CODE, seed: int = 20243) -> Campaign:
     """The national campaign `code` with `size` answers over every province (built once)."""
-    if not AdminUnit.objects.exists():
-        units_load()
-    questionnaires_load_national()
-    campaign = Campaign.objects.filter(code=code).first()
-    if campaign is not None and keep and campaign.responses.count() == size:
-        return campaign
-    with transaction.atomic():
-        if campaign is not None:
-            world._drop(campaign)
-        agencies = _agencies()
-        questionnaire = Questionnaire.objects.get(family="sipas-2017", version=1)
-        campaign = Campaign.objects.create(
-            code=code, name="Đợt đo hiệu năng toàn quốc", year=2024, questionnaire=questionnaire,
-            organiser=None, era=Era.THREE_TIER, channels=["online", "kiosk", "paper"],
-            opens_on=datetime.date(2024, 1, 1), closes_on=datetime.date(2024, 12, 31),
-            status=Campaign.Status.OPEN,
-        )  # fmt: skip
-        CampaignAgency.objects.bulk_create(
-            [
-                CampaignAgency(campaign=campaign, agency=a, target=size // len(agencies))
-                for a in agencies
-            ],
-            batch_size=5000,
-        )
-    world.answers_copy(campaign, agencies, size, seed=seed)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE surveys_response")
-    return campaign
+    return world.build(
+        size=size,
+        keep=keep,
+        code=code,
+        seed=seed,
+        make_agencies=_agencies,
+        name="Đợt đo hiệu năng toàn quốc",
+        national=True,
+    )
 
 
 def specs() -> list[Spec]:

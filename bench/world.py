@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import uuid
+from collections.abc import Callable
 
 import numpy as np
 from django.db import connection, transaction
@@ -24,8 +25,18 @@ SAT5_P = [0.02, 0.04, 0.10, 0.50, 0.34]
 BLANK_SHARE = 0.05
 
 
-def build(*, size: int, keep: bool, code: str = CODE, seed: int = 20241) -> Campaign:
-    """The campaign `code` with `size` answers over the province's agencies (built once)."""
+def build(
+    *,
+    size: int,
+    keep: bool,
+    code: str = CODE,
+    seed: int = 20241,
+    make_agencies: Callable[[], list[Agency]] | None = None,
+    name: str = "Đợt đo hiệu năng",
+    national: bool = False,
+) -> Campaign:
+    """The campaign `code` with `size` answers (built once) over the agencies `make_agencies`
+    returns (Huế's by default); a national campaign has no organiser."""
     if not AdminUnit.objects.exists():
         units_load()
     questionnaires_load_national()
@@ -35,11 +46,12 @@ def build(*, size: int, keep: bool, code: str = CODE, seed: int = 20241) -> Camp
     with transaction.atomic():
         if campaign is not None:
             _drop(campaign)
-        agencies = _agencies()
+        agencies = (make_agencies or _agencies)()
         questionnaire = Questionnaire.objects.get(family="sipas-2017", version=1)
         campaign = Campaign.objects.create(
-            code=code, name="Đợt đo hiệu năng", year=2024, questionnaire=questionnaire,
-            organiser=agencies[0], era=Era.THREE_TIER, channels=["online", "kiosk", "paper"],
+            code=code, name=name, year=2024, questionnaire=questionnaire,
+            organiser=None if national else agencies[0], era=Era.THREE_TIER,
+            channels=["online", "kiosk", "paper"],
             opens_on=datetime.date(2024, 1, 1), closes_on=datetime.date(2024, 12, 31),
             status=Campaign.Status.OPEN,
         )  # fmt: skip
@@ -47,7 +59,8 @@ def build(*, size: int, keep: bool, code: str = CODE, seed: int = 20241) -> Camp
             [
                 CampaignAgency(campaign=campaign, agency=a, target=size // len(agencies))
                 for a in agencies
-            ]
+            ],
+            batch_size=5000,
         )
     answers_copy(campaign, agencies, size, seed=seed)
     with connection.cursor() as cursor:
