@@ -118,12 +118,17 @@ def campaign_data_version(campaign: Campaign) -> tuple[str, int]:
         )
         (changes,) = cursor.fetchone()
     version = f"{max_id}.{count}.{changes}"
-    weights = stratum_weights(campaign)
-    if weights is not None:
+    if campaign.weighted:
         # New weights make new figures from the same answers.
-        digest = hashlib.sha256(json.dumps(sorted(weights.items())).encode()).hexdigest()
-        version += f".w{digest[:12]}"
+        version += f".{weights_stamp(campaign)}"
     return version, max_id
+
+
+def weights_stamp(campaign: Campaign) -> str:
+    """The part of a weighted campaign's data version that says which weights it used."""
+    weights = stratum_weights(campaign) or {}
+    digest = hashlib.sha256(json.dumps(sorted(weights.items())).encode()).hexdigest()
+    return f"w{digest[:12]}"
 
 
 def stratum_weights(campaign: Campaign) -> dict[int, float] | None:

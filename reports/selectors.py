@@ -155,8 +155,9 @@ def indices_current(campaign: Campaign, run: IndexRun | None) -> bool:
     """Whether the stored results still stand for the campaign's answers, as the pages show it.
 
     Two index lookups, whatever the number of answers: no answer above the run's watermark and
-    no status change since. (An answer committed behind the watermark goes unseen here; the
-    debounced refresh and `campaign_indices_ready`, which publishing uses, count every answer.)
+    no status change since (and, when weighted, the same weights). An answer committed behind the
+    watermark goes unseen here; the debounced refresh and `campaign_indices_ready`, which
+    publishing uses, count every answer.
     """
     if run is None or run.status != IndexRun.Status.DONE:
         return False
@@ -164,10 +165,11 @@ def indices_current(campaign: Campaign, run: IndexRun | None) -> bool:
     if len(parts) != 3 + bool(campaign.weighted):
         return False
     if campaign.weighted:
-        from reports.indices import campaign_data_version
+        from reports.indices import weights_stamp
 
-        # A weighted campaign also changes with its weights: the full stamp says both.
-        return campaign_data_version(campaign)[0] == run.data_version
+        # A weighted campaign also changes with its weights (one query over its scope).
+        if weights_stamp(campaign) != parts[3]:
+            return False
     if Response.objects.filter(campaign=campaign, pk__gt=run.watermark).exists():
         return False
     with connection.cursor() as cursor:
