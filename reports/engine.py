@@ -375,14 +375,6 @@ def _cut_frame(sums, kind: str, keys: list[str]):
     return out
 
 
-def rollup(spec: Spec, scans: list[tuple[list[str], list, list[tuple]]], weights=None):
-    """(cut kind, cut key, tally) for every cut (see tally_frame)."""
-    frame = tally_frame(spec, scans, weights)
-    for row in frame.to_dict("records"):
-        cut, key = row.pop("cut"), row.pop("key")
-        yield cut, key, _tally(row)
-
-
 def _tally(sums) -> dict[str, float]:
     """Counts as ints, weighted sums (w:, w2:) as floats."""
     return {k: float(v) if k.startswith("w") else int(v) for k, v in sums.items()}

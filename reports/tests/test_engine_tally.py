@@ -6,7 +6,7 @@ import random
 import pytest
 
 from reports import indices
-from reports.engine import FIELD_MAX, overflows, rollup, tally_sql
+from reports.engine import FIELD_MAX, overflows, tally_frame, tally_sql
 from reports.tests.conftest import make_results_campaign
 from surveys.models import Scale
 from surveys.services.questionnaires import questionnaires_load_national
@@ -16,7 +16,8 @@ from surveys.tests.factories import make_response
 def _tallies(spec, campaign):
     """(cut, key, tally) of every cut, as the scans give them."""
     scans = indices._scans(spec, campaign, 0, 10**12)
-    return list(rollup(spec, scans, indices.stratum_weights(campaign)))
+    frame = tally_frame(spec, scans, indices.stratum_weights(campaign))
+    return [(row.pop("cut"), row.pop("key"), row) for row in frame.to_dict("records")]
 
 
 def _random_scores(questionnaire, rng):
