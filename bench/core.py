@@ -50,3 +50,18 @@ def vacuum_results() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE reports_indexresult")
+
+
+def peak_memory_kb() -> int:
+    """This process image's peak resident memory so far, in KB (VmHWM).
+
+    Not ru_maxrss (getrusage, or wait4 in the parent): Linux carries the parent's high-water mark
+    over fork and exec into it, so every child of a bench process of 500 MB would report 500 MB.
+    VmHWM belongs to the new image alone. Each measured run is a fresh child that reads it.
+    """
+    from pathlib import Path
+
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status")

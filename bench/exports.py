@@ -9,14 +9,13 @@ its own; the child times its work (not its start-up) and reads its peak itself (
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.core import Row
+from bench.core import Row, peak_memory_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 XLSX_PEAK_MB = 300
@@ -138,11 +137,7 @@ def child(kind: str, code: str, out: str) -> None:
     started = time.perf_counter()
     rows = RUNS[kind][1](campaign, Path(out))
     seconds = time.perf_counter() - started
-    # The peak resident memory of this process image. Not ru_maxrss (getrusage, or wait4 in the
-    # parent): Linux carries the parent's RSS over fork and exec into it, so every child of a
-    # bench process of 500 MB would report 500 MB. VmHWM is the new image's own high-water mark.
-    status = Path("/proc/self/status").read_text()
-    peak_kb = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+    peak_kb = peak_memory_kb()
     size = Path(out).stat().st_size
     print(json.dumps({"seconds": seconds, "rows": rows, "bytes": size, "peak_kb": peak_kb}))
 

@@ -7,9 +7,9 @@ realistic answers, 1% of them bound to invitation letters through ma_thu_moi. It
 into a scratch campaign (same questionnaire and scope as the benchmark's), dropped afterwards,
 so the benchmark's campaign keeps exactly its `size` answers for the other paths.
 
-Each run happens in a fresh process (`python -m bench.paper read|import|profile FILE ID`,
-started through a small launcher, see `_child`), so the peak resident memory os.wait4 reports
-is that run's own, not this process's high-water mark from building the world. Two rounds
+Each run happens in a fresh process (`python -m bench.paper read|import|profile FILE ID`),
+which reads its own peak resident memory (bench.core.peak_memory_kb), not this process's
+high-water mark from building the world. Two rounds
 (read, then import), the fastest of each kept; one in a smoke run. The import target: at most
 3 × the read-only read, with every row validated and stored. When it is missed, one more child
 runs the import under cProfile and the functions that dominate are printed.
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.core import Row
+from bench.core import Row, peak_memory_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = 100_000
@@ -327,15 +326,8 @@ def _invitation_tokens(campaign, count: int) -> list[tuple[str, str]]:
 
 
 def _child(mode: str, path: Path, campaign_id: int = 0) -> dict[str, Any]:
-    """Run one measurement in a fresh process; its result, with its own peak memory (KB).
-
-    Through a small launcher: Linux carries the memory high-water mark of the process that
-    calls exec into the exec'd program's ru_maxrss, so a child started straight from this
-    process (hundreds of MiB after building the world) would report at least that much. The
-    launcher is a fresh interpreter with no Django loaded; the measured process is its child,
-    and the launcher's os.wait4 returns that one's ru_maxrss alone.
-    """
-    command = [sys.executable, "-m", "bench.paper", "launch", mode, str(path), str(campaign_id)]
+    """Run one measurement in a fresh process; its result, with its own peak memory (KB)."""
+    command = [sys.executable, "-m", "bench.paper", mode, str(path), str(campaign_id)]
     done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True)  # noqa: S603
     lines = done.stdout.splitlines()
     result = json.loads(lines[-1].removeprefix(MARK))
@@ -343,33 +335,11 @@ def _child(mode: str, path: Path, campaign_id: int = 0) -> dict[str, Any]:
     return result
 
 
-def _launch(argv: list[str]) -> None:
-    command = [sys.executable, "-m", "bench.paper", *argv]
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)  # noqa: S603
-    out = proc.stdout.read()
-    proc.stdout.close()
-    # wait4 rather than wait: it also returns the child's resource usage, ru_maxrss in KB.
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise SystemExit(f"paper: `{' '.join(command)}` exited with {proc.returncode}")
-    lines = out.splitlines()
-    result = json.loads(lines[-1].removeprefix(MARK))
-    result["peak_kb"] = usage.ru_maxrss
-    print("\n".join([*lines[:-1], MARK + json.dumps(result)]), flush=True)
-
-
-def _rss_kb() -> int:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 def _read(path: Path) -> dict[str, Any]:
     """The baseline: open with openpyxl in read-only mode, iterate every row's values."""
     import openpyxl
 
-    start_kb = _rss_kb()
+    start_kb = peak_memory_kb()
     started = time.perf_counter()
     book = openpyxl.load_workbook(path, read_only=True)
     rows = -1  # the header is not a form
@@ -391,7 +361,7 @@ def _import(path: Path, campaign_id: int, *, profile: bool) -> dict[str, Any]:
     from surveys.services.paper import paper_import
 
     campaign = Campaign.objects.get(pk=campaign_id)  # the connection is open before the clock
-    start_kb = _rss_kb()
+    start_kb = peak_memory_kb()
     profiler = None
     if profile:
         import cProfile
@@ -429,9 +399,6 @@ def _import(path: Path, campaign_id: int, *, profile: bool) -> dict[str, Any]:
 
 
 def _child_main(argv: list[str]) -> None:
-    if argv[0] == "launch":
-        _launch(argv[1:])
-        return
     mode, path, campaign_id = argv[0], Path(argv[1]), int(argv[2])
     if mode == "read":
         result = _read(path)
@@ -439,6 +406,7 @@ def _child_main(argv: list[str]) -> None:
         result = _import(path, campaign_id, profile=mode == "profile")
     else:
         raise SystemExit(f"unknown mode {mode!r}")
+    result["peak_kb"] = peak_memory_kb()
     print(MARK + json.dumps(result), flush=True)
 
 
