@@ -148,6 +148,9 @@ def _scans(spec: Spec, campaign: Campaign, after: int, upto: int) -> list:
     with connection.cursor() as cursor:
         # The groups fit in memory: let PostgreSQL hash them instead of sorting on disk, and
         # share the scan between workers (the planner underrates the parallel plan here).
+        # No JIT: compiling forty aggregates took 0.3 to 2 s at 1,000,000 answers, longer than
+        # the scan it was meant to speed up, and longer still on the small incremental scans.
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL parallel_setup_cost = 0")
         cursor.execute("SET LOCAL parallel_tuple_cost = 0")

@@ -6,6 +6,10 @@ column, `Response.scores`, at the position its item was given when the questionn
 bit mask (option value v sets bit v-1). So a campaign's per-item counts, for any cut, come from
 one scan of `surveys_response` with one `scores[k]` expression per item, and no join to an answer
 table of thirty rows per response. Free text is kept apart, in `ResponseText`.
+
+PostgreSQL also keeps a plain column per slot, `s1` … `s128` (stored generated columns, always
+equal to `scores[k]`; migration 0004), which the index engine reads: an array subscript costs
+about three times a plain column. The ORM never sees them; `answer_column` names the one to read.
 """
 
 from __future__ import annotations
@@ -21,6 +25,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import AdminUnit, Agency, Era
+
+# Slots with a plain generated column (migration 0004); later slots are read from the array.
+ANSWER_COLUMNS = 128
+
+
+def answer_column(position: int) -> str:
+    """SQL for the answer in slot `position` of a response (1-based, as Item.position)."""
+    position = int(position)
+    if 1 <= position <= ANSWER_COLUMNS:
+        return f"s{position}"
+    return f"scores[{position}]"
+
 
 # --- Scales ---------------------------------------------------------------------------------------
 

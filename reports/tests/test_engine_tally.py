@@ -8,7 +8,7 @@ import pytest
 from reports import indices
 from reports.engine import FIELD_MAX, overflows, tally_frame, tally_sql
 from reports.tests.conftest import make_results_campaign
-from surveys.models import Scale
+from surveys.models import ANSWER_COLUMNS, Scale
 from surveys.services.questionnaires import questionnaires_load_national
 from surveys.tests.factories import make_response
 
@@ -73,3 +73,24 @@ def test_a_group_larger_than_a_field_is_an_overflow(world):
     key = (None,) * len(groups)
     assert not overflows([(*key, FIELD_MAX, 0)], groups)
     assert overflows([(*key, FIELD_MAX + 1, 0)], groups)
+
+
+def test_an_answer_beyond_the_plain_columns_is_read_from_the_array(world):
+    questionnaire = questionnaires_load_national()[0]
+    agencies = [world.phu_vang]
+    campaign = make_results_campaign(
+        world.home_affairs, questionnaire=questionnaire, scope=agencies
+    )
+    item = questionnaire.items.get(code="2.1")
+    late = ANSWER_COLUMNS + 2
+    questionnaire.items.filter(pk=item.pk).update(position=late)
+    for value in [5, 4, 1, None]:
+        scores = [None] * late
+        scores[late - 1] = value
+        make_response(campaign, world.phu_vang, scores)
+    spec = indices.questionnaire_spec(questionnaire)
+
+    assert f"scores[{late}]" in tally_sql(spec)[0][0]
+    cut, _key, tally = _tallies(spec, campaign)[0]
+    assert cut == "campaign"
+    assert (tally["responses"], tally["n:2.1"], tally["pos:2.1"]) == (4, 3, 2)
