@@ -8,6 +8,7 @@ import json
 import logging
 import time
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
@@ -24,7 +25,7 @@ from reports.engine import (
     tally_sql,
 )
 from reports.figures import figures_frame
-from reports.models import IndexResult, IndexRun
+from reports.models import IndexResult, IndexRun, IndexTally
 from surveys.models import Campaign, Element, Item, Questionnaire, Scale
 
 log = logging.getLogger(__name__)
@@ -191,9 +192,11 @@ def _compute(campaign: Campaign) -> IndexRun:
     started = time.monotonic()
     version, max_id = campaign_data_version(campaign)
     spec = questionnaire_spec(campaign.questionnaire)
-    tallies = tally_frame(spec, _scans(spec, campaign, 0, max_id), stratum_weights(campaign))
+    weights = stratum_weights(campaign)
+    tallies = tally_frame(spec, _scans(spec, campaign, 0, max_id), weights)
     IndexResult.objects.filter(campaign=campaign).delete()
     rows = _write(campaign, figures_frame(spec, tallies, settings.INDEX_MIN_N), version)
+    _keep_tallies(campaign, None if weights is not None else tallies.set_index(["cut", "key"]))
     _finish(run, version, max_id, started, rows)
     log.info("indices of %s: %d figures in %.2f s", campaign.code, rows, run.seconds)
     return run
@@ -266,7 +269,7 @@ def _only_added(campaign: Campaign, run: IndexRun, version: str) -> bool:
         or before is None
         or now is None
         or before[2] != now[2]  # statuses changed (a rejection, a restore)
-        or not IndexResult.objects.filter(campaign=campaign).exists()
+        or not IndexTally.objects.filter(campaign=campaign).exists()
     ):
         return False
     with connection.cursor() as cursor:
@@ -280,31 +283,33 @@ def _only_added(campaign: Campaign, run: IndexRun, version: str) -> bool:
     return now[1] == before[1] + added
 
 
-def _stored_tallies(campaign: Campaign, keys: list[tuple[str, str]]) -> pd.DataFrame:
-    """The tallies behind the stored figures of the cuts `keys`, one row per cut (columns cut,
-    key, counts): every count is kept on a figure (n, positive, level counts; a composite's n
-    is the cut's number of responses). The SQL spells the counts out as (cut, key, name, count).
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "WITH f AS (SELECT r.* FROM reports_indexresult r "
-            "JOIN unnest(%s::text[], %s::text[]) AS k(cut, cut_key) "
-            "ON r.cut = k.cut AND r.cut_key = k.cut_key "
-            "WHERE r.campaign_id = %s AND r.kind NOT IN ('element', 'aspect')) "
-            "SELECT cut, cut_key, 'responses', n FROM f WHERE kind = 'overall' "
-            "UNION ALL SELECT cut, cut_key, 'n:' || code, n FROM f WHERE kind <> 'overall' "
-            "UNION ALL SELECT cut, cut_key, 'pos:' || code, positive FROM f "
-            "WHERE kind <> 'overall' AND positive IS NOT NULL "
-            "UNION ALL SELECT cut, cut_key, 'lvl:' || code || ':' || c.key, c.value::int "
-            "FROM f, jsonb_each_text(f.extra -> 'counts') AS c WHERE f.extra ? 'counts'",
-            [[c for c, _k in keys], [k for _c, k in keys], campaign.pk],
-        )
-        found = pd.DataFrame(cursor.fetchall(), columns=["cut", "key", "name", "count"])
-    if found.empty:
-        return pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["cut", "key"]))
-    return found.pivot_table(
-        index=["cut", "key"], columns="name", values="count", aggfunc="sum", fill_value=0
+def _keep_tallies(campaign: Campaign, tallies: pd.DataFrame | None) -> None:
+    """Store the counts behind the figures just written (`tallies` indexed by cut and key), or
+    drop them (None: weighted sums are not kept)."""
+    if tallies is None:
+        IndexTally.objects.filter(campaign=campaign).delete()
+        return
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        cut=tallies.index.get_level_values("cut").to_numpy(dtype=str),
+        key=tallies.index.get_level_values("key").to_numpy(dtype=str),
+        names=np.array(list(tallies.columns), dtype=str),
+        counts=tallies.to_numpy(dtype="int64"),
     )
+    IndexTally.objects.update_or_create(campaign=campaign, defaults={"data": buffer.getvalue()})
+
+
+def _stored_tallies(campaign: Campaign) -> pd.DataFrame | None:
+    """The counts kept by the last run (indexed by cut and key), or None."""
+    data = IndexTally.objects.filter(campaign=campaign).values_list("data", flat=True).first()
+    if data is None:
+        return None
+    with np.load(io.BytesIO(bytes(data)), allow_pickle=False) as stored:
+        index = pd.MultiIndex.from_arrays(
+            [stored["cut"].tolist(), stored["key"].tolist()], names=["cut", "key"]
+        )
+        return pd.DataFrame(stored["counts"], columns=stored["names"].tolist(), index=index)
 
 
 def _fold_in(campaign: Campaign, after: int, upto: int, version: str, rows: int) -> int:
@@ -314,10 +319,10 @@ def _fold_in(campaign: Campaign, after: int, upto: int, version: str, rows: int)
     delta = tally_frame(spec, _scans(spec, campaign, after, upto), stratum_weights(campaign))
     delta = delta[(delta["cut"] == CutKind.CAMPAIGN) | (delta["key"] != "")]
     keys = list(zip(delta["cut"], delta["key"], strict=True))
-    stored = _stored_tallies(campaign, keys)
-    merged = delta.set_index(["cut", "key"]).add(stored, fill_value=0).copy()
+    merged = delta.set_index(["cut", "key"]).add(_stored_tallies(campaign), fill_value=0)
+    merged = merged.fillna(0).astype("int64").copy()
     # Only the cuts the new answers reach, in their order.
-    tallies = merged.loc[keys].fillna(0).reset_index()
+    tallies = merged.loc[keys].reset_index()
     with connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM reports_indexresult r USING unnest(%s::text[], %s::text[]) "
@@ -330,4 +335,5 @@ def _fold_in(campaign: Campaign, after: int, upto: int, version: str, rows: int)
     # The figures of cuts no new answer reaches stay as they are, stamped with the data version
     # they were computed from (still their data: nothing of it changed).
     rows += _write(campaign, figures_frame(spec, tallies, settings.INDEX_MIN_N), version)
+    _keep_tallies(campaign, merged)
     return rows

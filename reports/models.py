@@ -65,6 +65,22 @@ class IndexResult(models.Model):
         return f"{self.campaign_id} {self.cut}:{self.cut_key} {self.code} = {self.value}"
 
 
+class IndexTally(models.Model):
+    """The counts behind a campaign's stored figures (one row of counts per cut, as numpy's .npz),
+    written with them: new answers are added to these counts, not to counts read back from
+    every figure. Not kept for a weighted campaign, which always recomputes in full."""
+
+    campaign = models.OneToOneField("surveys.Campaign", models.CASCADE, related_name="+")
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("bảng đếm chỉ số")
+        verbose_name_plural = _("bảng đếm chỉ số")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}"
+
+
 class IndexRun(models.Model):
     """The state of a campaign's index computation: a job row the pages read, not Celery's."""
 

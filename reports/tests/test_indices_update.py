@@ -5,7 +5,7 @@ import pytest
 
 from reports import indices
 from reports.indices import indices_compute, indices_update
-from reports.models import IndexResult, IndexRun
+from reports.models import IndexResult, IndexRun, IndexTally
 from reports.tests.conftest import make_results_campaign
 from surveys.models import Response
 from surveys.services.questionnaires import questionnaires_load_national
@@ -118,3 +118,40 @@ def test_an_answer_committed_behind_the_watermark_recomputes_everything(world, c
     overall = IndexResult.objects.get(campaign=campaign, cut="campaign", code="OVERALL")
     assert overall.n == Response.objects.filter(campaign=campaign, status="valid").count()
     assert late.pk < top.pk
+
+
+def test_two_updates_in_a_row_add_to_the_counts_the_first_one_kept(world, campaign, monkeypatch):
+    _add(campaign, world, range(200, 204))
+    indices_update(campaign=campaign)
+    _add(campaign, world, range(204, 209))
+    full_calls = []
+    monkeypatch.setattr(indices, "indices_compute", lambda **kw: full_calls.append(kw))
+
+    indices_update(campaign=campaign)
+    updated = _results(campaign)
+
+    assert full_calls == []
+    monkeypatch.undo()
+    indices_compute(campaign=campaign)
+    assert updated == _results(campaign)
+
+
+def test_results_without_their_kept_counts_are_recomputed_in_full(world, campaign, monkeypatch):
+    # Results written before the counts were kept (or by a weighted run) have none to add to.
+    IndexTally.objects.filter(campaign=campaign).delete()
+    _add(campaign, world, [400])
+    full_calls = []
+    monkeypatch.setattr(indices, "indices_compute", lambda **kw: full_calls.append(kw))
+
+    indices_update(campaign=campaign)
+
+    assert full_calls == [{"campaign": campaign}]
+
+
+def test_a_weighted_run_keeps_no_counts(world, campaign):
+    campaign.weighted = True
+    campaign.save(update_fields=["weighted"])
+
+    indices_compute(campaign=campaign)
+
+    assert not IndexTally.objects.filter(campaign=campaign).exists()
