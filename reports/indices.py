@@ -248,8 +248,9 @@ def indices_update(*, campaign: Campaign) -> IndexRun:
                 run.status = IndexRun.Status.DONE
                 run.save(update_fields=["status"])
             return run
-        if _only_added(campaign, run, version):
-            rows = _fold_in(campaign, run.watermark, max_id, version, run.rows)
+        stored = _stored_tallies(campaign) if _only_added(campaign, run, version) else None
+        if stored is not None:
+            rows = _fold_in(campaign, run.watermark, max_id, version, run.rows, stored)
             _finish(run, version, max_id, started, rows)
             log.info(
                 "indices of %s: %d figures updated in %.3f s", campaign.code, rows, run.seconds
@@ -269,7 +270,6 @@ def _only_added(campaign: Campaign, run: IndexRun, version: str) -> bool:
         or before is None
         or now is None
         or before[2] != now[2]  # statuses changed (a rejection, a restore)
-        or not IndexTally.objects.filter(campaign=campaign).exists()
     ):
         return False
     with connection.cursor() as cursor:
@@ -301,7 +301,8 @@ def _keep_tallies(campaign: Campaign, tallies: pd.DataFrame | None) -> None:
 
 
 def _stored_tallies(campaign: Campaign) -> pd.DataFrame | None:
-    """The counts kept by the last run (indexed by cut and key), or None."""
+    """The counts kept by the last run (indexed by cut and key), or None: results written
+    before counts were kept, or by a weighted run, are recomputed in full."""
     data = IndexTally.objects.filter(campaign=campaign).values_list("data", flat=True).first()
     if data is None:
         return None
@@ -312,14 +313,16 @@ def _stored_tallies(campaign: Campaign) -> pd.DataFrame | None:
         return pd.DataFrame(stored["counts"], columns=stored["names"].tolist(), index=index)
 
 
-def _fold_in(campaign: Campaign, after: int, upto: int, version: str, rows: int) -> int:
-    """Add the tallies of the answers after < id <= upto to the stored ones, and rewrite the
-    figures of the cuts they touch."""
+def _fold_in(
+    campaign: Campaign, after: int, upto: int, version: str, rows: int, stored: pd.DataFrame
+) -> int:
+    """Add the tallies of the answers after < id <= upto to the `stored` ones (kept by the last
+    run), and rewrite the figures of the cuts they touch."""
     spec = questionnaire_spec(campaign.questionnaire)
     delta = tally_frame(spec, _scans(spec, campaign, after, upto), stratum_weights(campaign))
     delta = delta[(delta["cut"] == CutKind.CAMPAIGN) | (delta["key"] != "")]
     keys = list(zip(delta["cut"], delta["key"], strict=True))
-    merged = delta.set_index(["cut", "key"]).add(_stored_tallies(campaign), fill_value=0)
+    merged = delta.set_index(["cut", "key"]).add(stored, fill_value=0)
     merged = merged.fillna(0).astype("int64").copy()
     # Only the cuts the new answers reach, in their order.
     tallies = merged.loc[keys].reset_index()
