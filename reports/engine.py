@@ -1,4 +1,4 @@
-"""The index engine: tallies from two SQL scans, figures computed from the tallies.
+"""The index engine: tallies from one SQL scan, figures computed from the tallies.
 
 Method (the method note on the public page says the same in Vietnamese):
 - Item index = 100 × answers at the item's positive levels / valid answers to the item. Blanks are
@@ -18,10 +18,11 @@ Method (the method note on the public page says the same in Vietnamese):
   weighted share, n stays the number of answers, the interval uses Kish's effective n.
 - Values are rounded to 4 decimals, half up (`round4`).
 
-Tallies come from `tally_sql`: two narrow scans of the campaign's valid responses (by their
-dimension columns; by the profile answers and procedure field), then every cut is a sum of those
-groups (`tally_frame`). `figures_from_tally` states the rules for one cut; `reports.figures`
-applies the same rules to every cut at once, column by column, and is what indices.py runs.
+Tallies come from `tally_sql`: one scan of the campaign's valid responses grouped two ways at
+once (by their dimension columns; by the profile answers and procedure field), then every cut is
+a sum of those groups (`tally_frame`). `figures_from_tally` states the rules for one cut;
+`reports.figures` applies the same rules to every cut at once, column by column, and is what
+indices.py runs.
 """
 
 from __future__ import annotations
@@ -134,9 +135,11 @@ def wilson(positive: float, n: float) -> tuple[float | None, float | None]:
 
 
 # Counts packed two to an aggregate, so that a scan evaluates half the aggregates:
-# - n and positive answers of a scored item: one sum of 1 + (positive << FIELD_BITS);
-# - counts of levels (or options of a multiple choice), two at a time: the answer's one-hot (or
-#   its bitmask) spread onto bit 0 and bit FIELD_BITS by one multiplication.
+# - n and positive answers of a scored item: one sum of 1 + (positive << FIELD_BITS), chosen by a
+#   CASE on the answer (one comparison; the bit arithmetic it replaced cost four operators per
+#   answer, a quarter of the scans' time at 1,000,000 answers);
+# - counts of levels, two at a time: a CASE giving 1 or 1 << FIELD_BITS; options of a multiple
+#   choice (a bitmask), two at a time, spread onto bit 0 and bit FIELD_BITS by one multiplication.
 # Each answer adds an int4 (at most 1 + 2**FIELD_BITS): PostgreSQL sums int4 into an int8 kept by
 # value, where sum(int8) keeps a 128-bit state allocated per group (twice the time at 28,560
 # groups). The first field holds at most FIELD_MAX answers per group, the second the rest of the
@@ -157,6 +160,19 @@ class Column:
     packed: bool = False
 
 
+def _positive_test(col: str, item: ItemSpec) -> str:
+    """SQL true when the answer in `col` is at one of the item's positive levels. Answers hold
+    levels of the item's scale, so "at or above the lowest positive level" is that test when
+    every level from there up is positive (the usual scale: 4 and 5 of 1 to 5)."""
+    low, high = min(item.positive), max(item.positive)
+    positive = set(item.positive)
+    if positive == {v for v in item.levels if v >= low}:
+        return f"{col} >= {low}"
+    if positive == {v for v in item.levels if v <= high}:
+        return f"{col} <= {high}"
+    return f"{col} IN ({', '.join(str(v) for v in sorted(positive))})"
+
+
 def _columns(spec: Spec, packed: bool = True) -> list[Column]:
     """The aggregates: n and positive answers per scored item, options of multiple-choice items,
     and levels of perception items (their distributions)."""
@@ -167,11 +183,12 @@ def _columns(spec: Spec, packed: bool = True) -> list[Column]:
         col = answer_column(item.position)
         fits = packed and all(1 <= v <= _MAX_BIT for v in item.levels)
         scored = item.positive and not item.is_multi
-        if scored and fits and all(1 <= v <= _MAX_BIT for v in item.positive):
-            mask = sum(1 << v for v in item.positive)
+        if scored and packed:
+            both = 1 + (1 << FIELD_BITS)
+            test = _positive_test(col, item)
             out.append(
                 Column(
-                    f"sum(1 + ((({mask} >> {col}) & 1) << {FIELD_BITS}))",
+                    f"sum(CASE WHEN {test} THEN {both} WHEN {col} IS NOT NULL THEN 1 END)",
                     (f"n:{item.code}", f"pos:{item.code}"),
                     packed=True,
                 )
@@ -179,21 +196,28 @@ def _columns(spec: Spec, packed: bool = True) -> list[Column]:
         else:
             out.append(Column(f"count({col})", (f"n:{item.code}",)))
             if scored:
-                levels = ",".join(str(v) for v in item.positive)
-                out.append(
-                    Column(f"count(*) FILTER (WHERE {col} IN ({levels}))", (f"pos:{item.code}",))
-                )
+                test = _positive_test(col, item)
+                out.append(Column(f"count(*) FILTER (WHERE {test})", (f"pos:{item.code}",)))
         counted = item.is_multi or item.role == "perception" or not item.positive
         if not counted:
             continue
-        if fits:
-            # A multiple-choice answer is already a bitmask of its options; a level v becomes
-            # the one-hot 1 << (v - 1). Two bits at a time are spread into the two fields.
-            bits = f"{col}::int4" if item.is_multi else f"(1 << ({col} - 1))"
+        if fits and item.is_multi:
+            # A multiple-choice answer is a bitmask of its options: two bits at a time are
+            # spread into the two fields.
             for first in sorted({(v - 1) // 2 * 2 for v in item.levels}):
                 names = tuple(f"lvl:{item.code}:{first + j + 1}" for j in range(2))
-                expr = f"sum(((({bits} >> {first}) & 3) * {_SPREAD}) & {_SPREAD_MASK})"
+                bits = f"({col} >> {first})" if first else col
+                expr = f"sum((({bits} & 3) * {_SPREAD}) & {_SPREAD_MASK})"
                 out.append(Column(expr, names, packed=True))
+        elif packed and not item.is_multi:
+            levels = sorted(item.levels)
+            for pair in (levels[i : i + 2] for i in range(0, len(levels), 2)):
+                # Levels are integers: a CASE of them is plain SQL.
+                whens = " ".join(
+                    f"WHEN {v} THEN {1 << (FIELD_BITS * j)}" for j, v in enumerate(pair)
+                )
+                names = tuple(f"lvl:{item.code}:{v}" for v in pair)
+                out.append(Column(f"sum(CASE {col} {whens} END)", (*names, "")[:2], packed=True))
         else:
             for v in item.levels:
                 test = f"({col} & {1 << (v - 1)}) <> 0" if item.is_multi else f"{col} = {v}"
@@ -202,37 +226,94 @@ def _columns(spec: Spec, packed: bool = True) -> list[Column]:
 
 
 def names_of(columns: list[Column]) -> list[str]:
-    return [name for column in columns for name in column.names]
+    return [name for column in columns for name in column.names if name]
 
 
-def unpack(groups: list[str], columns: list[Column], rows: list[tuple]):
-    """A frame of a scan's rows: its group keys, then one column per count (packed aggregates
-    split into their fields)."""
+@dataclass(frozen=True)
+class Scan:
+    """The tally scan: one query over the campaign's valid answers in an id range, grouped two
+    ways at once (GROUPING SETS), and what its output columns mean.
+
+    1. By the response's dimension columns (`fine`): every unit, agency and channel cut is a sum
+       of these groups (about one group per agency and channel).
+    2. By the respondent profile answers and the procedure field together (`second`; with stratum
+       weights, by agency too): each profile group and procedure cut is a sum of these groups.
+
+    One pass reads each answer once and evaluates each aggregate's argument once for both
+    groupings (two separate scans read and evaluated everything twice). Its parameters are the
+    campaign id and the id range (after, upto]. The output is csv (COPY): a flag (0 for a
+    group of the first grouping, 1 for the second), the fine columns, the second grouping's
+    columns, then the aggregates.
+    """
+
+    sql: str
+    fine: list[str]
+    second: list[str]
+    columns: list[Column]
+
+
+def tally_sql(spec: Spec, packed: bool = True, by_agency: bool = False) -> Scan:
+    """The tally scan of `spec` (see Scan); `packed=False` gives one count per aggregate, for a
+    campaign whose groups are too large for a packed field."""
+    columns = _columns(spec, packed)
+    aggregates = ", ".join(c.expr for c in columns)
+    where = "WHERE campaign_id = %s AND status = 'valid' AND id > %s AND id <= %s"
+    fine = ", ".join(FINE_COLUMNS)
+    names, exprs = _second_grouping(spec)
+    # Built only from fixed column names and integers (positions, levels); values are params.
+    if not exprs:
+        sql = f"SELECT 0, {fine}, {aggregates} FROM surveys_response {where} GROUP BY {fine}"  # noqa: S608
+        return Scan(sql, list(FINE_COLUMNS), [], columns)
+    keys = ", ".join(exprs)
+    second = f"{keys}, agency_id" if by_agency else keys
+    if by_agency:
+        names = [*names, "agency_id"]
+    sql = (
+        f"SELECT GROUPING(channel), {fine}, {keys}, {aggregates} "  # noqa: S608
+        f"FROM surveys_response {where} GROUP BY GROUPING SETS (({fine}), ({second}))"
+    )
+    return Scan(sql, list(FINE_COLUMNS), names, columns)
+
+
+def read_scan(scan: Scan, text: bytes):
+    """The scan's csv output as two frames, one per grouping: its group columns, then one column
+    per count (packed aggregates split into their fields)."""
+    import io
+
     import numpy as np
     import pandas as pd
 
-    width = len(groups)
-    keys = pd.DataFrame.from_records([row[:width] for row in rows], columns=groups)
-    # Counts straight into one array: pandas converts a list of tuples column by column, through
-    # Python objects (0.14 s for the 28,560 groups of 1,000,000 answers). A float64 holds every
-    # count exactly (below 2**53); a sum over a group whose answers to the item are all blank is
-    # NULL, here NaN, then 0.
-    values = np.array([row[width:] for row in rows], dtype="float64")
-    values = np.nan_to_num(values.reshape(len(rows), len(columns))).astype("int64")
-    out = {}
-    for index, column in enumerate(columns):
+    second = [name for name in scan.second if name != "agency_id"]
+    header = ["flag", *scan.fine, *second, *(f"a{i}" for i in range(len(scan.columns)))]
+    if text:
+        strings = {"agency_kind": str, "channel": str}
+        raw = pd.read_csv(io.BytesIO(text), header=None, names=header, dtype=strings)
+    else:
+        raw = pd.DataFrame(columns=header)
+    # A sum over a group whose answers to the item are all blank is NULL, here NaN, then 0; a
+    # float64 holds every count exactly (below 2**53).
+    values = raw[header[-len(scan.columns) :]].to_numpy(dtype="float64")
+    values = np.nan_to_num(values).astype("int64")
+    counts = {}
+    for index, column in enumerate(scan.columns):
         if column.packed:
-            out[column.names[0]] = values[:, index] & FIELD_MAX
-            out[column.names[1]] = values[:, index] >> FIELD_BITS
+            counts[column.names[0]] = values[:, index] & FIELD_MAX
+            if column.names[1]:
+                counts[column.names[1]] = values[:, index] >> FIELD_BITS
         else:
-            out[column.names[0]] = values[:, index]
-    return pd.concat([keys, pd.DataFrame(out, index=keys.index)], axis=1)
+            counts[column.names[0]] = values[:, index]
+    counts = pd.DataFrame(counts, index=raw.index)
+    first = (raw["flag"] == 0).to_numpy()
+    fine = pd.concat([raw.loc[first, scan.fine], counts[first]], axis=1)
+    # With stratum weights the second grouping has the agency too, in the fine columns' place.
+    keys = [*second, "agency_id"] if "agency_id" in scan.second else second
+    by = pd.concat([raw.loc[~first, keys], counts[~first]], axis=1)
+    return fine.reset_index(drop=True), by.reset_index(drop=True)
 
 
-def overflows(rows: list[tuple], groups: list[str]) -> bool:
+def overflows(*frames) -> bool:
     """Whether a group of a packed scan holds more answers than a field can count."""
-    at = len(groups)  # the first aggregate is count(*)
-    return any(row[at] > FIELD_MAX for row in rows)
+    return any(len(frame) and frame["responses"].max() > FIELD_MAX for frame in frames)
 
 
 def _procedure(spec: Spec) -> ItemSpec | None:
@@ -243,124 +324,53 @@ def _profile(spec: Spec) -> list[ItemSpec]:
     return [item for kind, item in spec.group_items if kind == CutKind.PROFILE]
 
 
-def tally_sql(
-    spec: Spec, packed: bool = True, by_agency: bool = False
-) -> list[tuple[str, list[str], list[Column]]]:
-    """The scans, each as (SQL, group column names, aggregate columns).
-
-    1. Valid answers grouped by their dimension columns: every unit, agency and channel cut is a
-       sum of these groups (about one group per agency and channel).
-    2. Valid answers grouped by the respondent profile answers and the procedure field together:
-       each profile group and procedure cut is a sum of these groups. Two narrow scans cost far
-       less than one GROUPING SETS scan that evaluates every aggregate once per set, and keeping
-       the procedure out of the first keeps its groups few even with thousands of agencies.
-    """
-    columns = _columns(spec, packed)
-    aggregates = [c.expr for c in columns]
-    where = "WHERE campaign_id = %s AND status = 'valid' AND id > %s AND id <= %s"
-    scans = []
-    for index, (group_names, group_exprs) in enumerate(_groupings(spec, by_agency)):
-        if not group_exprs:
-            continue
-        keys = ", ".join(group_exprs)
-        bases = _key_bases(spec) if packed and index == 1 and not by_agency else None
-        # Built only from fixed column names and integers (positions, levels); values are params.
-        if bases is None:
-            sql = f"SELECT {keys}, {', '.join(aggregates)} FROM surveys_response {where} GROUP BY {keys}"  # noqa: E501, S608
-        else:
-            sql = _packed_key_sql(group_exprs, bases, aggregates, where)
-        scans.append((sql, group_names, columns))
-    return scans
-
-
-def _key_bases(spec: Spec) -> list[int] | None:
-    """Per answer of the second scan's key, the base its value (+ 1; 0 for a blank) takes in one
-    packed bigint key; None when a value could be negative or the key would not fit."""
-    items = [*_profile(spec)]
-    procedure = _procedure(spec)
-    if procedure is not None:
-        items.append(procedure)
-    if not items or any(not i.levels or min(i.levels) < 0 for i in items):
-        return None
-    bases = [max(i.levels) + 2 for i in items]
-    return bases if math.prod(bases) < 2**62 else None
-
-
-def _packed_key_sql(exprs: list[str], bases: list[int], aggregates: list[str], where: str) -> str:
-    """The second scan grouped by one bigint packing its answers, unpacked by an outer query:
-    hashing one bigint costs far less than hashing eight columns, and the outer query sees only
-    the groups (measured at 1,000,000 answers, before the plain answer columns: 2.7 s instead
-    of 3.5 s).
-    """
-    weights, weight = [], 1
-    for base in bases:
-        weights.append(weight)
-        weight *= base
-    key = " + ".join(
-        f"coalesce({expr} + 1, 0)::int8 * {w}" for expr, w in zip(exprs, weights, strict=True)
-    )
-    outer = [f"nullif((k / {w}) %% {b}, 0) - 1" for w, b in zip(weights, bases, strict=True)]
-    inner = ", ".join(f"{agg} AS a{i}" for i, agg in enumerate(aggregates))
-    values = ", ".join(f"a{i}" for i in range(len(aggregates)))
-    return (
-        f"SELECT {', '.join(outer)}, {values} FROM ("  # noqa: S608
-        f"SELECT {key} AS k, {inner} FROM surveys_response {where} GROUP BY 1) AS groups"
-    )
-
-
-def _groupings(spec: Spec, by_agency: bool) -> list[tuple[list[str], list[str]]]:
-    names, exprs = _profile_groups(spec)
+def _second_grouping(spec: Spec) -> tuple[list[str], list[str]]:
+    """Names and SQL of the second grouping's columns: the profile answers, then the procedure."""
+    items = _profile(spec)
+    names = [f"profile:{i.code}" for i in items]
+    exprs = [answer_column(i.position) for i in items]
     procedure = _procedure(spec)
     if procedure is not None:
         names, exprs = [*names, "procedure"], [*exprs, answer_column(procedure.position)]
-    if by_agency and exprs:
-        # Stratum weights are per agency: the second scan's groups keep it too.
-        names, exprs = [*names, "agency_id"], [*exprs, "agency_id"]
-    return [(list(FINE_COLUMNS), list(FINE_COLUMNS)), (names, exprs)]
+    return names, exprs
 
 
-def _profile_groups(spec: Spec) -> tuple[list[str], list[str]]:
-    items = _profile(spec)
-    return [f"profile:{i.code}" for i in items], [answer_column(i.position) for i in items]
-
-
-def tally_frame(spec: Spec, scans: list[tuple[list[str], list, list[tuple]]], weights=None):
+def tally_frame(spec: Spec, scans, weights=None):
     """Every cut's tally, one row per cut: columns `cut`, `key`, then the counts by name.
 
-    The cuts are sums of the scans' groups: the campaign (with the distributions of the profile
-    and procedure answers), each unit tier, agency, agency kind and channel from the first scan,
+    `scans` is the pair of frames of `read_scan` (concatenated when the scan ran in parts). The
+    cuts are sums of their groups: the campaign (with the distributions of the profile and
+    procedure answers), each unit tier, agency, agency kind and channel from the first grouping,
     each procedure and profile group from the second. `weights` (agency id → weight; an agency
     without one weighs 1) adds the weighted counts of every item: each agency of the campaign's
-    scope is a stratum, and both scans then group by agency (`tally_sql(..., by_agency=True)`).
+    scope is a stratum, and both groupings then have the agency (`tally_sql(..., by_agency=True)`).
     """
     import pandas as pd
 
-    (fine_groups, columns, fine_rows), *rest = scans
-    names = names_of(columns)
-    fine = unpack(fine_groups, columns, fine_rows)
+    fine, second = scans
+    names = [c for c in fine.columns if c not in FINE_COLUMNS]
+    counted = list(names)
     if weights is not None:
         fine = _weigh(fine, names, weights)
+        if "agency_id" in second.columns:
+            second = _weigh(second, counted, weights)
         names = names + _weighted_names(names)
     campaign = _tally(fine[names].sum())
-    second = None
-    if rest:
-        groups, _columns, rows = rest[0]
-        second = unpack(groups, columns, rows)
-        if weights is not None:
-            second = _weigh(second, names_of(columns), weights)
     # (cut kind, item, column) of the cuts summed from the second scan.
     by_answer = [(CutKind.PROFILE, item, f"profile:{item.code}") for item in _profile(spec)]
     procedure = _procedure(spec)
     if procedure is not None:
         by_answer.insert(0, (CutKind.PROCEDURE, procedure, "procedure"))
-    for _kind, item, col in by_answer:
-        _add_distribution(campaign, item, second.groupby(col, dropna=True)["responses"].sum())
+    by_answer_sums = [
+        (kind, item, second.groupby(col, dropna=True)[names].sum()) for kind, item, col in by_answer
+    ]
+    for _kind, item, sums in by_answer_sums:
+        _add_distribution(campaign, item, sums["responses"])
     frames = [pd.DataFrame([{"cut": CutKind.CAMPAIGN, "key": "", **campaign}])]
     for kind, col in ROLLUPS:
         sums = fine.groupby(col, dropna=True)[names].sum()
         frames.append(_cut_frame(sums, kind, [_key(k) for k in sums.index]))
-    for kind, item, col in by_answer:
-        sums = second.groupby(col, dropna=True)[names].sum()
+    for kind, item, sums in by_answer_sums:
         keys = [
             _key(k) if kind == CutKind.PROCEDURE else f"{item.code}={_key(k)}" for k in sums.index
         ]

@@ -7,20 +7,25 @@ import io
 import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
+import psycopg
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg import sql
 
 from reports.engine import (
     ENGINE_VERSION,
     CutKind,
     ElementSpec,
     ItemSpec,
+    Scan,
     Spec,
     overflows,
+    read_scan,
     tally_frame,
     tally_sql,
 )
@@ -143,33 +148,77 @@ def stratum_weights(campaign: Campaign) -> dict[int, float] | None:
     }
 
 
-def _scans(spec: Spec, campaign: Campaign, after: int, upto: int) -> list:
-    """The rows of the tally scans over the valid answers with after < id <= upto."""
+def _scans(spec: Spec, campaign: Campaign, after: int, upto: int, answers: int = 0, meanwhile=None):
+    """The tally scan's two frames (engine.read_scan) over the valid answers with
+    after < id <= upto, about `answers` of them. `meanwhile` is called on this connection while
+    the database scans (on others), or after the scan."""
     by_agency = campaign.weighted
+    scan = tally_sql(spec, by_agency=by_agency)
+    parts = _scan(scan, campaign.pk, after, upto, answers, meanwhile or (lambda: None))
+    if overflows(*(frame for part in parts for frame in part)):
+        plain = tally_sql(spec, packed=False, by_agency=by_agency)
+        parts = _scan(plain, campaign.pk, after, upto, answers, lambda: None)
+    return tuple(pd.concat(frames, ignore_index=True) for frames in zip(*parts, strict=True))
+
+
+def _scan(scan: Scan, campaign_id: int, after: int, upto: int, answers: int, meanwhile) -> list:
+    """The frames of the scan run once, or in parts at once (id ranges, one connection each)."""
+    parts = settings.INDEX_SCAN_PARTS
+    # The parts see the answers through a snapshot of this transaction: not its own writes, so
+    # only when this transaction is the outermost one (it has written no answers).
+    outermost = len(connection.atomic_blocks) == 1
+    if parts > 1 and answers >= settings.INDEX_SCAN_PARTS_MIN and outermost:
+        return _scan_in_parts(scan, campaign_id, after, upto, parts, meanwhile)
     with connection.cursor() as cursor:
-        # The groups fit in memory: let PostgreSQL hash them instead of sorting on disk, and
-        # share the scan between workers (the planner underrates the parallel plan here).
-        # No JIT: compiling forty aggregates took 0.3 to 2 s at 1,000,000 answers, longer than
-        # the scan it was meant to speed up, and longer still on the small incremental scans.
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL work_mem = '256MB'")
+        # Let PostgreSQL share the reading of the table between its workers (the planner
+        # underrates the parallel plan here).
         cursor.execute("SET LOCAL parallel_setup_cost = 0")
         cursor.execute("SET LOCAL parallel_tuple_cost = 0")
-        params = [campaign.pk, after, upto]
-        scans = _scan(cursor, tally_sql(spec, by_agency=by_agency), params)
-        if any(overflows(rows, groups) for groups, _columns, rows in scans):
-            scans = _scan(cursor, tally_sql(spec, packed=False, by_agency=by_agency), params)
-    return scans
+        frames = [_run(cursor.cursor, scan, [campaign_id, after, upto])]
+    meanwhile()
+    return frames
 
 
-def _scan(cursor, scans, params) -> list[tuple[list[str], list, list[tuple]]]:
-    out = []
-    for sql, groups, columns in scans:
-        cursor.execute(sql, params)
-        out.append((groups, columns, cursor.fetchall()))
-    return out
+def _scan_in_parts(
+    scan: Scan, campaign_id: int, after: int, upto: int, parts: int, meanwhile
+) -> list:
+    """Each part of the id range scanned on its own connection, all at once, through the same
+    snapshot as this transaction's. PostgreSQL cannot share a GROUPING SETS aggregation between
+    its workers; parts can (at 1,000,000 answers on 2 cores: 1.6 s against 2.1 s)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_export_snapshot()")
+        (snapshot,) = cursor.fetchone()
+    bounds = [after + (upto - after) * i // parts for i in range(parts + 1)]
+    params = connection.get_connection_params()
+
+    def part(index: int):
+        with psycopg.connect(**params) as conn:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+            conn.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            return _run(conn.cursor(), scan, [campaign_id, bounds[index], bounds[index + 1]])
+
+    with ThreadPoolExecutor(parts) as pool:
+        scanned = [pool.submit(part, index) for index in range(parts)]
+        meanwhile()
+        return [future.result() for future in scanned]
 
 
+def _run(cursor, scan: Scan, params: list[int]):
+    # The groups fit in memory: let PostgreSQL hash them instead of sorting on disk. No JIT:
+    # compiling forty aggregates took 0.3 to 2 s at 1,000,000 answers, longer than the scan it
+    # was meant to speed up, and longer still on the small incremental scans.
+    cursor.execute("SET LOCAL jit = off")
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    buffer = bytearray()
+    # COPY, parsed by pandas: the rows as Python tuples cost more than the scan's last part.
+    with cursor.copy(f"COPY ({scan.sql}) TO STDOUT (FORMAT csv)", params) as copy:
+        for data in copy:
+            buffer += data
+    return read_scan(scan, bytes(buffer))
+
+
+WRITE_CHUNK = 2_000  # figures per piece of the COPY that stores them
 COLUMNS = (
     "campaign_id, cut, cut_key, code, kind, value, n, positive, low, high, low_n, extra, "
     "engine_version, data_version"
@@ -193,8 +242,10 @@ def _compute(campaign: Campaign) -> IndexRun:
     version, max_id = campaign_data_version(campaign)
     spec = questionnaire_spec(campaign.questionnaire)
     weights = stratum_weights(campaign)
-    tallies = tally_frame(spec, _scans(spec, campaign, 0, max_id), weights)
-    IndexResult.objects.filter(campaign=campaign).delete()
+    answers = _parse_version(version)[1]
+    # The old figures go while the database scans the answers.
+    drop = IndexResult.objects.filter(campaign=campaign).delete
+    tallies = tally_frame(spec, _scans(spec, campaign, 0, max_id, answers, drop), weights)
     rows = _write(campaign, figures_frame(spec, tallies, settings.INDEX_MIN_N), version)
     _keep_tallies(campaign, None if weights is not None else tallies.set_index(["cut", "key"]))
     _finish(run, version, max_id, started, rows)
@@ -207,12 +258,12 @@ def _write(campaign: Campaign, figures, version: str) -> int:
     figures.insert(0, "campaign_id", campaign.pk)
     figures["engine_version"] = ENGINE_VERSION
     figures["data_version"] = version
-    buffer = io.StringIO()
-    figures.to_csv(buffer, header=False, index=False)
     # An empty, unquoted cut_key is the campaign cut's "", not NULL.
     sql = f"COPY reports_indexresult ({COLUMNS}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (cut_key))"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        copy.write(buffer.getvalue())
+        # In chunks: PostgreSQL stores one while the next is written out.
+        for start in range(0, len(figures), WRITE_CHUNK):
+            copy.write(figures.iloc[start : start + WRITE_CHUNK].to_csv(header=False, index=False))
     return len(figures)
 
 
@@ -319,7 +370,8 @@ def _fold_in(
     """Add the tallies of the answers after < id <= upto to the `stored` ones (kept by the last
     run), and rewrite the figures of the cuts they touch."""
     spec = questionnaire_spec(campaign.questionnaire)
-    delta = tally_frame(spec, _scans(spec, campaign, after, upto), stratum_weights(campaign))
+    scans = _scans(spec, campaign, after, upto, upto - after)
+    delta = tally_frame(spec, scans, stratum_weights(campaign))
     delta = delta[(delta["cut"] == CutKind.CAMPAIGN) | (delta["key"] != "")]
     keys = list(zip(delta["cut"], delta["key"], strict=True))
     merged = delta.set_index(["cut", "key"]).add(stored, fill_value=0)

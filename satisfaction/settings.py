@@ -263,6 +263,10 @@ LOGGING = {
 INDEX_MIN_N = envint("INDEX_MIN_N", 30, minimum=1)
 # New answers bring a campaign's indices up to date at most once per this many seconds.
 INDEX_DEBOUNCE_SECONDS = envint("INDEX_DEBOUNCE_SECONDS", 60)
+# A recompute over at least INDEX_SCAN_PARTS_MIN answers scans them in this many parts at once,
+# one database connection each: as many as the database server has cores.
+INDEX_SCAN_PARTS = envint("INDEX_SCAN_PARTS", 2, minimum=1)
+INDEX_SCAN_PARTS_MIN = envint("INDEX_SCAN_PARTS_MIN", 50_000, minimum=0)
 
 # --- Excel reports ------------------------------------------------------------------------------
 # Hours a generated report file is kept (and served again for the same report over the same data).

@@ -14,7 +14,7 @@ import pytest
 from agencies.models import AgencyKind
 from agencies.tests.factories import make_agency
 from reports.indices import indices_compute
-from surveys.models import Campaign, CampaignAgency, Item, ResponseText
+from surveys.models import Campaign, CampaignAgency, Item, ResponseText, Scale
 from surveys.tests.factories import make_questionnaire, make_response
 
 _codes = count(1)
@@ -65,6 +65,22 @@ def share(campaign, agency, positive: int, negative: int):
     """`positive` answers satisfied with everything, `negative` dissatisfied with everything."""
     answer(campaign, agency, ALL_5, positive)
     answer(campaign, agency, ALL_1, negative)
+
+
+def random_scores(questionnaire, rng):
+    """Answers to every numbered item of `questionnaire`, about one in ten blank."""
+    items = list(questionnaire.items.exclude(position=None))
+    scores = [None] * max(i.position for i in items)
+    for item in items:
+        values = [v for v, _vi, _en in item.levels()]
+        if not values or rng.random() < 0.1:
+            continue  # a blank
+        if item.scale == Scale.MULTI:
+            chosen = rng.sample(values, k=rng.randint(1, min(3, len(values))))
+            scores[item.position - 1] = sum(1 << (v - 1) for v in chosen)
+        else:
+            scores[item.position - 1] = rng.choice(values)
+    return scores
 
 
 @pytest.fixture

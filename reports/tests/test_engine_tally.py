@@ -3,12 +3,13 @@ scans, on both national questionnaires (multiple choice, perception levels, prof
 
 import random
 
+import pandas as pd
 import pytest
 
 from reports import indices
 from reports.engine import FIELD_MAX, overflows, tally_frame, tally_sql
-from reports.tests.conftest import make_results_campaign
-from surveys.models import ANSWER_COLUMNS, Scale
+from reports.tests.conftest import make_results_campaign, random_scores
+from surveys.models import ANSWER_COLUMNS
 from surveys.services.questionnaires import questionnaires_load_national
 from surveys.tests.factories import make_response
 
@@ -18,21 +19,6 @@ def _tallies(spec, campaign):
     scans = indices._scans(spec, campaign, 0, 10**12)
     frame = tally_frame(spec, scans, indices.stratum_weights(campaign))
     return [(row.pop("cut"), row.pop("key"), row) for row in frame.to_dict("records")]
-
-
-def _random_scores(questionnaire, rng):
-    items = list(questionnaire.items.exclude(position=None))
-    scores = [None] * max(i.position for i in items)
-    for item in items:
-        values = [v for v, _vi, _en in item.levels()]
-        if not values or rng.random() < 0.1:
-            continue  # a blank
-        if item.scale == Scale.MULTI:
-            chosen = rng.sample(values, k=rng.randint(1, min(3, len(values))))
-            scores[item.position - 1] = sum(1 << (v - 1) for v in chosen)
-        else:
-            scores[item.position - 1] = rng.choice(values)
-    return scores
 
 
 @pytest.mark.parametrize("which", [0, 1], ids=["sipas-2017", "sipas-2023"])
@@ -47,14 +33,14 @@ def test_packed_scans_count_what_plain_scans_count(world, monkeypatch, which):
         make_response(
             campaign,
             rng.choice(agencies),
-            _random_scores(questionnaire, rng),
+            random_scores(questionnaire, rng),
             channel=rng.choice(["online", "paper", "kiosk"]),
             status="valid" if rng.random() < 0.9 else "rejected",
         )
     spec = indices.questionnaire_spec(questionnaire)
     packed = _tallies(spec, campaign)
     # A group too large for a packed field makes the scans run again unpacked.
-    monkeypatch.setattr(indices, "overflows", lambda rows, groups: True)
+    monkeypatch.setattr(indices, "overflows", lambda *frames: True)
     plain = _tallies(spec, campaign)
 
     assert [(cut, key) for cut, key, _t in packed] == [(cut, key) for cut, key, _t in plain]
@@ -68,11 +54,11 @@ def test_packed_scans_count_what_plain_scans_count(world, monkeypatch, which):
 def test_a_group_larger_than_a_field_is_an_overflow(world):
     questionnaire = questionnaires_load_national()[0]
     spec = indices.questionnaire_spec(questionnaire)
-    _sql, groups, columns = tally_sql(spec)[0]
-    assert columns[0].names == ("responses",)
-    key = (None,) * len(groups)
-    assert not overflows([(*key, FIELD_MAX, 0)], groups)
-    assert overflows([(*key, FIELD_MAX + 1, 0)], groups)
+    assert tally_sql(spec).columns[0].names == ("responses",)
+    fits, too_large = pd.DataFrame({"responses": [FIELD_MAX]}), pd.DataFrame({"responses": [1]})
+    too_large.loc[1] = FIELD_MAX + 1
+    assert not overflows(fits, fits.iloc[:0])
+    assert overflows(fits, too_large)
 
 
 def test_an_answer_beyond_the_plain_columns_is_read_from_the_array(world):
@@ -90,7 +76,7 @@ def test_an_answer_beyond_the_plain_columns_is_read_from_the_array(world):
         make_response(campaign, world.phu_vang, scores)
     spec = indices.questionnaire_spec(questionnaire)
 
-    assert f"scores[{late}]" in tally_sql(spec)[0][0]
+    assert f"scores[{late}]" in tally_sql(spec).sql
     cut, _key, tally = _tallies(spec, campaign)[0]
     assert cut == "campaign"
     assert (tally["responses"], tally["n:2.1"], tally["pos:2.1"]) == (4, 3, 2)

@@ -7,8 +7,7 @@ import pytest
 from reports.indices import indices_compute, indices_update
 from reports.models import IndexResult
 from reports.selectors import index_run, indices_current
-from reports.tests.conftest import make_results_campaign, share
-from reports.tests.test_engine_tally import _random_scores
+from reports.tests.conftest import make_results_campaign, random_scores, share
 from surveys.models import CampaignAgency
 from surveys.services.questionnaires import questionnaires_load_national
 from surveys.tests.factories import make_response
@@ -70,7 +69,7 @@ def test_profile_groups_are_weighted_too(world, min_n):
     )
     rng = random.Random(5)
     for i in range(40):
-        make_response(campaign, agencies[i % 2], _random_scores(questionnaire, rng))
+        make_response(campaign, agencies[i % 2], random_scores(questionnaire, rng))
     indices_compute(campaign=campaign)
     plain = {(r.cut_key, r.code): r.value for r in IndexResult.objects.filter(cut="profile")}
     campaign.weighted = True
