@@ -83,6 +83,19 @@ def random_scores(questionnaire, rng):
     return scores
 
 
+def random_answers(campaign, agencies, rng, count: int) -> None:
+    """`count` answers of random scores at random agencies and channels, about one in ten
+    rejected."""
+    for _ in range(count):
+        make_response(
+            campaign,
+            rng.choice(agencies),
+            random_scores(campaign.questionnaire, rng),
+            channel=rng.choice(["online", "paper", "kiosk"]),
+            status="valid" if rng.random() < 0.9 else "rejected",
+        )
+
+
 @pytest.fixture
 def min_n(settings):
     settings.INDEX_MIN_N = 3

@@ -8,7 +8,7 @@ import pytest
 
 from reports import indices
 from reports.engine import FIELD_MAX, overflows, tally_frame, tally_sql
-from reports.tests.conftest import make_results_campaign, random_scores
+from reports.tests.conftest import make_results_campaign, random_answers
 from surveys.models import ANSWER_COLUMNS
 from surveys.services.questionnaires import questionnaires_load_national
 from surveys.tests.factories import make_response
@@ -29,14 +29,7 @@ def test_packed_scans_count_what_plain_scans_count(world, monkeypatch, which):
         world.home_affairs, questionnaire=questionnaire, scope=agencies
     )
     rng = random.Random(which)
-    for _ in range(80):
-        make_response(
-            campaign,
-            rng.choice(agencies),
-            random_scores(questionnaire, rng),
-            channel=rng.choice(["online", "paper", "kiosk"]),
-            status="valid" if rng.random() < 0.9 else "rejected",
-        )
+    random_answers(campaign, agencies, rng, 80)
     spec = indices.questionnaire_spec(questionnaire)
     packed = _tallies(spec, campaign)
     # A group too large for a packed field makes the scans run again unpacked.

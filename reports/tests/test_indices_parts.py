@@ -8,7 +8,7 @@ from django.db import transaction
 
 from reports import indices
 from reports.models import IndexResult
-from reports.tests.conftest import make_results_campaign, random_scores
+from reports.tests.conftest import make_results_campaign, random_answers
 from surveys.services.questionnaires import questionnaires_load_national
 from surveys.tests.factories import make_response
 
@@ -32,14 +32,7 @@ def campaign(world):
         world.home_affairs, questionnaire=questionnaire, scope=agencies
     )
     rng = random.Random(5)
-    for _ in range(60):
-        make_response(
-            campaign,
-            rng.choice(agencies),
-            random_scores(questionnaire, rng),
-            channel=rng.choice(["online", "paper", "kiosk"]),
-            status="valid" if rng.random() < 0.9 else "rejected",
-        )
+    random_answers(campaign, agencies, rng, 60)
     return campaign
 
 
