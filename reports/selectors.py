@@ -354,7 +354,7 @@ def ranking(
     qs = qs.annotate(
         eligible=eligible,
         place=Window(Rank(), partition_by=peers, order_by=F("value").desc()),
-        peers=Window(Count("id"), partition_by=peers),
+        peers=Window(Count("*"), partition_by=peers),
     ).annotate(rank=Case(When(eligible=True, then=F("place")), default=None))
     if keys is not None:
         # A condition on a window expression is applied by Django in an outer query, after the
