@@ -30,8 +30,14 @@ class Row:
     verdict: str
 
 
-def timed(fn, repeat: int = 1, before=None) -> float:
-    """The median wall time of `repeat` runs of fn, in seconds; `before` runs untimed first."""
+def timed(fn, repeat: int = 1, before=None, warmup: int = 0) -> float:
+    """The median wall time of `repeat` runs of fn, in seconds; `before` runs untimed first.
+    `warmup` runs of fn come first, untimed: a worker process runs the same code all day, and
+    the first call of a process pays for imports and first uses (up to a second here)."""
+    for _ in range(warmup):
+        if before is not None:
+            before()
+        fn()
     times = []
     for _ in range(repeat):
         if before is not None:

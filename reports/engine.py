@@ -302,7 +302,9 @@ def read_scan(scan: Scan, text: bytes):
                 counts[column.names[1]] = values[:, index] >> FIELD_BITS
         else:
             counts[column.names[0]] = values[:, index]
-    counts = pd.DataFrame(counts, index=raw.index)
+    # One 2-D block: pandas sums a frame of one block per column at half the speed.
+    matrix = np.column_stack(list(counts.values()))  # count(*) at least
+    counts = pd.DataFrame(matrix, columns=list(counts), index=raw.index)
     first = (raw["flag"] == 0).to_numpy()
     fine = pd.concat([raw.loc[first, scan.fine], counts[first]], axis=1)
     # With stratum weights the second grouping has the agency too, in the fine columns' place.
