@@ -73,3 +73,41 @@ def test_an_answer_beyond_the_plain_columns_is_read_from_the_array(world):
     cut, _key, tally = _tallies(spec, campaign)[0]
     assert cut == "campaign"
     assert (tally["responses"], tally["n:2.1"], tally["pos:2.1"]) == (4, 3, 2)
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["sipas-2017", "sipas-2023"])
+def test_profile_and_procedure_cuts_count_their_own_answers(world, which):
+    questionnaire = questionnaires_load_national()[which]
+    agencies = [world.phu_vang, world.huong_tra]
+    campaign = make_results_campaign(
+        world.home_affairs, questionnaire=questionnaire, scope=agencies
+    )
+    random_answers(campaign, agencies, random.Random(10 + which), 120)
+    spec = indices.questionnaire_spec(questionnaire)
+    tallies = {(cut, key): tally for cut, key, tally in _tallies(spec, campaign)}
+    valid = [r.scores for r in campaign.responses.filter(status="valid")]
+
+    def answer(scores, item):
+        return scores[item.position - 1] if len(scores) >= item.position else None
+
+    counted = [i for i in spec.items if i.role not in ("profile", "procedure")]
+    assert spec.group_items
+    for kind, item in spec.group_items:
+        for level in item.levels:
+            group = [s for s in valid if answer(s, item) == level]
+            key = str(level) if kind == "procedure" else f"{item.code}={level}"
+            if not group:
+                assert (kind, key) not in tallies
+                continue
+            tally = tallies[(kind, key)]
+            assert tally["responses"] == len(group), key
+            for other in counted:
+                given = [a for a in (answer(s, other) for s in group) if a is not None]
+                assert tally[f"n:{other.code}"] == len(given), (key, other.code)
+                if other.is_multi:
+                    for option in other.levels:
+                        chosen = sum(1 for a in given if a & (1 << (option - 1)))
+                        assert tally[f"lvl:{other.code}:{option}"] == chosen, (key, other.code)
+                elif other.positive:
+                    positive = sum(1 for a in given if a in other.positive)
+                    assert tally[f"pos:{other.code}"] == positive, (key, other.code)
