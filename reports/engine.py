@@ -18,9 +18,9 @@ Method (the method note on the public page says the same in Vietnamese):
   weighted share, n stays the number of answers, the interval uses Kish's effective n.
 - Values are rounded to 4 decimals, half up (`round4`).
 
-Tallies come from `tally_sql`: one scan of the campaign's valid responses grouped two ways at
-once (by their dimension columns; by the profile answers and procedure field), then every cut is
-a sum of those groups (`tally_frame`). `figures_from_tally` states the rules for one cut;
+Tallies come from `tally_sql`: one scan of the campaign's valid responses grouped three ways at
+once (by their dimension columns; by the profile answers; by the procedure field), then every cut
+is a sum of those groups (`tally_frame`). `figures_from_tally` states the rules for one cut;
 `reports.figures` applies the same rules to every cut at once, column by column, and is what
 indices.py runs.
 """
@@ -283,8 +283,8 @@ def tally_sql(spec: Spec, packed: bool = True, by_agency: bool = False) -> Scan:
 
 
 def read_scan(scan: Scan, text: bytes):
-    """The scan's csv output as two frames, one per grouping: its group columns, then one column
-    per count (packed aggregates split into their fields)."""
+    """The scan's csv output as two frames, the first grouping's and the others': group columns,
+    then one column per count (packed aggregates split into their fields)."""
     import io
 
     import numpy as np
@@ -352,7 +352,7 @@ def tally_frame(spec: Spec, scans, weights=None):
     procedure answers), each unit tier, agency, agency kind and channel from the first grouping,
     each procedure and profile group from the second. `weights` (agency id → weight; an agency
     without one weighs 1) adds the weighted counts of every item: each agency of the campaign's
-    scope is a stratum, and both groupings then have the agency (`tally_sql(..., by_agency=True)`).
+    scope is a stratum, and every grouping then has the agency (`tally_sql(..., by_agency=True)`).
     """
     import pandas as pd
 
