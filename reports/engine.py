@@ -153,7 +153,7 @@ _MAX_BIT = 30  # level values up to 30 fit the int4 arithmetic
 
 @dataclass(frozen=True)
 class Column:
-    """One aggregate of a scan and the counts it holds: one name, or two packed fields."""
+    """One aggregate of a scan and the counts it holds: one name, or (packed) one or two fields."""
 
     expr: str
     names: tuple[str, ...]
@@ -217,7 +217,7 @@ def _columns(spec: Spec, packed: bool = True) -> list[Column]:
                     f"WHEN {v} THEN {1 << (FIELD_BITS * j)}" for j, v in enumerate(pair)
                 )
                 names = tuple(f"lvl:{item.code}:{v}" for v in pair)
-                out.append(Column(f"sum(CASE {col} {whens} END)", (*names, "")[:2], packed=True))
+                out.append(Column(f"sum(CASE {col} {whens} END)", names, packed=True))
         else:
             for v in item.levels:
                 test = f"({col} & {1 << (v - 1)}) <> 0" if item.is_multi else f"{col} = {v}"
@@ -225,13 +225,9 @@ def _columns(spec: Spec, packed: bool = True) -> list[Column]:
     return out
 
 
-def names_of(columns: list[Column]) -> list[str]:
-    return [name for column in columns for name in column.names if name]
-
-
 @dataclass(frozen=True)
 class Scan:
-    """The tally scan: one query over the campaign's valid answers in an id range, grouped two
+    """The tally scan: one query over the campaign's valid answers in an id range, grouped three
     ways at once (GROUPING SETS), and what its output columns mean.
 
     1. By the response's dimension columns (`fine`): every unit, agency and channel cut is a sum
@@ -305,7 +301,7 @@ def read_scan(scan: Scan, text: bytes):
     for index, column in enumerate(scan.columns):
         if column.packed:
             counts[column.names[0]] = values[:, index] & FIELD_MAX
-            if column.names[1]:
+            if len(column.names) > 1:  # the last of an odd number of levels is alone
                 counts[column.names[1]] = values[:, index] >> FIELD_BITS
         else:
             counts[column.names[0]] = values[:, index]
@@ -365,7 +361,7 @@ def tally_frame(spec: Spec, scans, weights=None):
             second = _weigh(second, counted, weights)
         names = names + _weighted_names(names)
     campaign = _tally(fine[names].sum())
-    # (cut kind, item, column) of the cuts summed from the second scan.
+    # (cut kind, item, column) of the cuts summed from the profile and procedure groupings.
     by_answer = [(CutKind.PROFILE, item, f"profile:{item.code}") for item in _profile(spec)]
     procedure = _procedure(spec)
     if procedure is not None:
