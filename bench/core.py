@@ -55,7 +55,7 @@ def vacuum_results() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE reports_indexresult")
+        cursor.execute("VACUUM ANALYZE reports_indexcut")
 
 
 def peak_memory_kb() -> int:

@@ -76,7 +76,7 @@ def _drop(campaign: Campaign) -> None:
 def clear_answers(campaign: Campaign) -> None:
     """Remove the campaign's answers, their texts and its index results, keeping the campaign."""
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM reports_indexresult WHERE campaign_id = %s", [campaign.pk])
+        cursor.execute("DELETE FROM reports_indexcut WHERE campaign_id = %s", [campaign.pk])
         cursor.execute("DELETE FROM reports_indexrun WHERE campaign_id = %s", [campaign.pk])
         cursor.execute(
             "DELETE FROM surveys_responsetext WHERE response_id IN "

@@ -8,6 +8,8 @@ dict and one json.dumps each, cost more than the scans.
 
 from __future__ import annotations
 
+import struct
+
 import numpy as np
 import pandas as pd
 
@@ -61,6 +63,15 @@ def _object(fields: list[tuple[str, np.ndarray]], size: int) -> np.ndarray:
 def figures_frame(spec: Spec, tallies: pd.DataFrame, min_n: int) -> pd.DataFrame:
     """The figures of every cut of `tallies` (engine.tally_frame), one row per figure, with
     COLUMNS; `extra` is JSON text. Rows come cut by cut in the order of figures_from_tally."""
+    return _long(tallies, figure_blocks(spec, tallies, min_n))
+
+
+def figure_blocks(spec: Spec, tallies: pd.DataFrame, min_n: int) -> list[dict]:
+    """The figures of every cut of `tallies`, one block per figure code: "code" and "kind", and
+    for each of "value", "n", "positive", "low", "high", "low_n" an array with one element per
+    row of `tallies`. An item's response rate is "rate" (None for a composite, which has none),
+    and the rest of its `extra` is "extra" (JSON text without the rate, or None: nothing more).
+    "keep" is None, or False where the cut has no such figure."""
     size = len(tallies)
 
     def col(name: str) -> np.ndarray:
@@ -71,10 +82,11 @@ def figures_frame(spec: Spec, tallies: pd.DataFrame, min_n: int) -> pd.DataFrame
     responses = col("responses")
     blocks: list[dict] = []
 
-    def emit(code, kind, value, n, positive, low, high, low_n, extra, keep=None):
+    def emit(code, kind, value, n, positive, low, high, low_n, rate, extra, keep=None):
         blocks.append(
             {"code": code, "kind": kind, "value": value, "n": n, "positive": positive,
-             "low": low, "high": high, "low_n": low_n, "extra": extra, "keep": keep}
+             "low": low, "high": high, "low_n": low_n, "rate": rate, "extra": extra,
+             "keep": keep}
         )  # fmt: skip
 
     nothing = np.full(size, np.nan)
@@ -86,7 +98,8 @@ def figures_frame(spec: Spec, tallies: pd.DataFrame, min_n: int) -> pd.DataFrame
             keep = None
             if item.role in ("profile", "procedure"):
                 keep = n > 0  # counted for the whole campaign only
-            fields = [("rate", _json_numbers(rate(n)))]
+            item_rate = rate(n)
+            fields = []
             if item.positive and not item.is_multi:
                 pos = col(f"pos:{item.code}")
                 value = np.where(n > 0, _round4(100 * pos / n), np.nan)
@@ -105,8 +118,10 @@ def figures_frame(spec: Spec, tallies: pd.DataFrame, min_n: int) -> pd.DataFrame
                 if item.role not in ("perception", "profile", "procedure"):
                     kind = "expectation" if item.role == "expectation" else "item"
                     item_values[item.code] = (value, n_eff)
-                    extra = _object(fields, size)
-                    emit(item.code, kind, value, n, pos, low, high, n < min_n, extra, keep)
+                    extra = _object(fields, size) if fields else None
+                    emit(
+                        item.code, kind, value, n, pos, low, high, n < min_n, item_rate, extra, keep
+                    )
                     continue
             if item.levels:
                 counts = {v: col(f"lvl:{item.code}:{v}") for v in item.levels}
@@ -127,7 +142,10 @@ def figures_frame(spec: Spec, tallies: pd.DataFrame, min_n: int) -> pd.DataFrame
                 )
                 kind = "expectation" if item.role == "expectation" else "share"
                 extra = _object(fields, size)
-                emit(item.code, kind, nothing, n, nothing, nothing, nothing, n < min_n, extra, keep)
+                emit(
+                    item.code, kind, nothing, n, nothing, nothing, nothing, n < min_n, item_rate,
+                    extra, keep,
+                )  # fmt: skip
 
         def composite(code: str, kind: str, parts: list[tuple[np.ndarray, np.ndarray]]):
             """Emit the composite; its (value, mean n truncated) for the next level up."""
@@ -147,8 +165,7 @@ def figures_frame(spec: Spec, tallies: pd.DataFrame, min_n: int) -> pd.DataFrame
             low[count == 0] = np.nan
             high[count == 0] = np.nan
             value = _round4(mean)
-            empty = np.full(size, "{}", dtype=object)
-            emit(code, kind, value, responses, nothing, low, high, responses < min_n, empty)
+            emit(code, kind, value, responses, nothing, low, high, responses < min_n, None, None)
             return value, np.floor(n_eff)
 
         missing = (nothing, np.zeros(size))
@@ -177,7 +194,18 @@ def figures_frame(spec: Spec, tallies: pd.DataFrame, min_n: int) -> pd.DataFrame
             parts = list(element_values.values())
         composite("OVERALL", "overall", parts)
 
-    return _long(tallies, blocks)
+    return blocks
+
+
+def _extra(block: dict, size: int) -> np.ndarray:
+    """The whole JSON text of a block's `extra`: its rate first, then the rest."""
+    rest = block["extra"]
+    if block["rate"] is None:
+        return np.full(size, "{}", dtype=object) if rest is None else rest
+    rate = '{"rate": ' + _json_numbers(block["rate"])
+    return (
+        rate + "}" if rest is None else rate + ", " + np.array([r[1:] for r in rest], dtype=object)
+    )
 
 
 def _long(tallies: pd.DataFrame, blocks: list[dict]) -> pd.DataFrame:
@@ -193,8 +221,9 @@ def _long(tallies: pd.DataFrame, blocks: list[dict]) -> pd.DataFrame:
             "kind": np.tile(np.array([b["kind"] for b in blocks], dtype=object), size),
         }
     )
-    for name in ("value", "n", "positive", "low", "high", "low_n", "extra"):
+    for name in ("value", "n", "positive", "low", "high", "low_n"):
         frame[name] = np.column_stack([b[name] for b in blocks]).reshape(-1)
+    frame["extra"] = np.column_stack([_extra(b, size) for b in blocks]).reshape(-1)
     keep = np.column_stack(
         [np.ones(size, dtype=bool) if b["keep"] is None else b["keep"] for b in blocks]
     ).reshape(-1)
@@ -207,3 +236,113 @@ def _long(tallies: pd.DataFrame, blocks: list[dict]) -> pd.DataFrame:
         frame[name] = frame[name].astype("float64")
     frame["low_n"] = frame["low_n"].astype(bool)
     return frame[COLUMNS]
+
+
+# reports_indexcut's columns, in the order of figures_copy's rows.
+WIDE_COLUMNS = [
+    "campaign_id", "cut", "cut_key", "codes", "kinds", "figure_values", "ns", "positives", "lows",
+    "highs", "low_ns", "rates", "extras", "engine_version", "data_version",
+]  # fmt: skip
+# PostgreSQL's type oids of the array elements, as binary COPY names them.
+_OIDS = {">f8": 701, ">i4": 23, "?": 16, "varchar": 1043, "jsonb": 3802}
+_NULL = struct.pack(">i", -1)
+
+
+def figures_copy(
+    campaign_id: int, tallies: pd.DataFrame, blocks: list[dict], versions: tuple[str, str]
+) -> tuple[list[bytes], int]:
+    """The figures of `blocks` as rows of reports_indexcut (one per cut, WIDE_COLUMNS) in
+    PostgreSQL's binary COPY format, without its header and trailer; and the number of figures.
+
+    Binary, and with no NULL inside the numeric arrays, so that numpy lays out every array at
+    once and PostgreSQL parses no text: NaN stands for a missing value, interval or rate, -1 for
+    a missing n or count of positive answers. An n of -1 marks a figure the cut does not have
+    (a profile question nobody in it answered). A rate of -1 marks a figure without one (a
+    composite). The view reports_indexresult turns them back into NULLs and leaves those out.
+    """
+    size = len(tallies)
+    cut = tallies["cut"].to_numpy(dtype=object)
+    key = tallies["key"].to_numpy(dtype=object)
+    # A NULL group (e.g. no district in the 2-tier era) is not a cut.
+    rows = np.flatnonzero((cut == "campaign") | (key != ""))
+    keep = np.column_stack(
+        [np.ones(size, dtype=bool) if b["keep"] is None else b["keep"] for b in blocks]
+    )[rows]
+
+    def matrix(name: str, missing: float = np.nan) -> np.ndarray:
+        values = [np.full(size, missing) if b[name] is None else b[name] for b in blocks]
+        return np.column_stack(values).astype("float64")[rows]
+
+    n = matrix("n")
+    n[~keep] = -1
+    positive = np.nan_to_num(matrix("positive"), nan=-1)
+    columns = [
+        _numbers(matrix("value"), ">f8"),
+        _numbers(n, ">i4"),
+        _numbers(positive, ">i4"),
+        _numbers(matrix("low"), ">f8"),
+        _numbers(matrix("high"), ">f8"),
+        _numbers(matrix("low_n"), "?"),
+        _numbers(matrix("rate", missing=-1.0), ">f8"),
+        _jsons([b["extra"] for b in blocks], rows, keep),
+    ]
+    head = struct.pack(">hi", len(WIDE_COLUMNS), 8) + struct.pack(">q", campaign_id)
+    codes = _texts([b["code"] for b in blocks])
+    kinds = _texts([b["kind"] for b in blocks])
+    tail = b"".join(_field(v.encode()) for v in versions)
+    out = []
+    for i, r in enumerate(rows):
+        names = _field(cut[r].encode()) + _field(key[r].encode())
+        out.append(b"".join((head, names, codes, kinds, *(c[i] for c in columns), tail)))
+    return out, int(keep.sum())
+
+
+def _field(data: bytes) -> bytes:
+    return struct.pack(">i", len(data)) + data
+
+
+def _array_head(oid_key: str, count: int, has_null: bool = False) -> bytes:
+    """One dimension of `count` elements, numbered from 1."""
+    return struct.pack(">iiiii", 1, int(has_null), _OIDS[oid_key], count, 1)
+
+
+def _texts(values: list[str]) -> bytes:
+    """A varchar[] field."""
+    body = b"".join(_field(v.encode()) for v in values)
+    return _field(_array_head("varchar", len(values)) + body)
+
+
+def _numbers(matrix: np.ndarray, dtype: str) -> list[bytes]:
+    """A field per row of `matrix`: an array of its numbers, none NULL."""
+    count = matrix.shape[1]
+    cells = np.empty(matrix.shape, dtype=[("size", ">i4"), ("value", dtype)])
+    cells["size"] = np.dtype(dtype).itemsize
+    cells["value"] = matrix
+    data = cells.tobytes()
+    step = count * cells.dtype.itemsize
+    head = _array_head(dtype, count)
+    prefix = struct.pack(">i", len(head) + step) + head
+    return [prefix + data[i : i + step] for i in range(0, len(data), step)]
+
+
+def _jsons(columns: list[np.ndarray | None], rows: np.ndarray, keep: np.ndarray) -> list[bytes]:
+    """A jsonb[] field per row: each block's JSON text, NULL where it has none."""
+    cells = []
+    for b, column in enumerate(columns):
+        if column is None:
+            cells.append(None)
+            continue
+        texts = column[rows]
+        # jsonb's binary form: a version byte, then the text.
+        cells.append(
+            [
+                _field(b"\x01" + t.encode()) if k else _NULL
+                for t, k in zip(texts, keep[:, b], strict=True)
+            ]
+        )
+    head = _array_head("jsonb", len(columns), True)
+    out = []
+    for i in range(len(rows)):
+        body = head + b"".join(_NULL if c is None else c[i] for c in cells)
+        out.append(_field(body))
+    return out

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import logging
+import struct
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -29,8 +30,8 @@ from reports.engine import (
     tally_frame,
     tally_sql,
 )
-from reports.figures import figures_frame
-from reports.models import IndexResult, IndexRun, IndexTally
+from reports.figures import WIDE_COLUMNS, figure_blocks, figures_copy
+from reports.models import IndexCut, IndexRun, IndexTally
 from surveys.models import Campaign, Element, Item, Questionnaire, Scale
 
 log = logging.getLogger(__name__)
@@ -218,11 +219,9 @@ def _run(cursor, scan: Scan, params: list[int]):
     return read_scan(scan, bytes(buffer))
 
 
-WRITE_CHUNK = 5_000  # figures per piece of the COPY that stores them
-COLUMNS = (
-    "campaign_id, cut, cut_key, code, kind, value, n, positive, low, high, low_n, extra, "
-    "engine_version, data_version"
-)
+WRITE_CHUNK = 500  # cuts per piece of the COPY that stores them
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
+COPY_TRAILER = struct.pack(">h", -1)
 
 
 def indices_compute(*, campaign: Campaign) -> IndexRun:
@@ -244,27 +243,28 @@ def _compute(campaign: Campaign) -> IndexRun:
     weights = stratum_weights(campaign)
     answers = _parse_version(version)[1]
     # The old figures go while the database scans the answers.
-    drop = IndexResult.objects.filter(campaign=campaign).delete
+    drop = IndexCut.objects.filter(campaign=campaign).delete
     tallies = tally_frame(spec, _scans(spec, campaign, 0, max_id, answers, drop), weights)
-    rows = _write(campaign, figures_frame(spec, tallies, settings.INDEX_MIN_N), version)
+    rows = _write(campaign, spec, tallies, version)
     _keep_tallies(campaign, None if weights is not None else tallies.set_index(["cut", "key"]))
     _finish(run, version, max_id, started, rows)
     log.info("indices of %s: %d figures in %.2f s", campaign.code, rows, run.seconds)
     return run
 
 
-def _write(campaign: Campaign, figures, version: str) -> int:
-    """COPY the figures (reports.figures.figures_frame) in as the campaign's results."""
-    figures.insert(0, "campaign_id", campaign.pk)
-    figures["engine_version"] = ENGINE_VERSION
-    figures["data_version"] = version
-    # An empty, unquoted cut_key is the campaign cut's "", not NULL.
-    sql = f"COPY reports_indexresult ({COLUMNS}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (cut_key))"
+def _write(campaign: Campaign, spec: Spec, tallies: pd.DataFrame, version: str) -> int:
+    """COPY the figures of the cuts in `tallies` in as the campaign's results, one IndexCut row
+    per cut; the number of figures."""
+    blocks = figure_blocks(spec, tallies, settings.INDEX_MIN_N)
+    rows, figures = figures_copy(campaign.pk, tallies, blocks, (ENGINE_VERSION, version))
+    columns = ", ".join(WIDE_COLUMNS)
+    sql = f"COPY reports_indexcut ({columns}) FROM STDIN (FORMAT binary)"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        # In chunks: PostgreSQL stores one while the next is formatted.
-        for start in range(0, len(figures), WRITE_CHUNK):
-            copy.write(figures.iloc[start : start + WRITE_CHUNK].to_csv(header=False, index=False))
-    return len(figures)
+        copy.write(COPY_HEADER)
+        for start in range(0, len(rows), WRITE_CHUNK):
+            copy.write(b"".join(rows[start : start + WRITE_CHUNK]))
+        copy.write(COPY_TRAILER)
+    return figures
 
 
 def _finish(run: IndexRun, version: str, max_id: int, started: float, rows: int) -> None:
@@ -384,15 +384,17 @@ def _fold_in(
     tallies = merged.loc[keys].reset_index()
     with connection.cursor() as cursor:
         cursor.execute(
-            "DELETE FROM reports_indexresult r USING unnest(%s::text[], %s::text[]) "
-            "AS k(cut, cut_key) WHERE r.campaign_id = %s AND r.cut = k.cut "
-            "AND r.cut_key = k.cut_key",
+            "WITH gone AS (DELETE FROM reports_indexcut r "
+            "USING unnest(%s::text[], %s::text[]) AS k(cut, cut_key) "
+            "WHERE r.campaign_id = %s AND r.cut = k.cut AND r.cut_key = k.cut_key "
+            "RETURNING (SELECT count(*) FROM unnest(r.ns) AS n WHERE n >= 0) AS figures) "
+            "SELECT coalesce(sum(figures), 0) FROM gone",
             [[c for c, _k in keys], [k for _c, k in keys], campaign.pk],
         )
-        rows -= cursor.rowcount
+        rows -= cursor.fetchone()[0]
     # The same column-wise arithmetic as the full recompute, so both give the same figures.
     # The figures of cuts no new answer reaches stay as they are, stamped with the data version
     # they were computed from (still their data: nothing of it changed).
-    rows += _write(campaign, figures_frame(spec, tallies, settings.INDEX_MIN_N), version)
+    rows += _write(campaign, spec, tallies, version)
     _keep_tallies(campaign, merged)
     return rows

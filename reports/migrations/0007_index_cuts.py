@@ -1,0 +1,111 @@
+"""A campaign's figures are stored one row per cut (reports_indexcut, arrays of figures), and read
+one row per figure through the view reports_indexresult, which has the columns of the table it
+replaces. The figures already stored are carried over."""
+
+import django.contrib.postgres.fields
+import django.db.models.deletion
+from django.db import migrations, models
+
+# NaN and -1 stand for NULL in the numeric arrays (see IndexCut); a rate of -1: no rate at all.
+VIEW = """
+CREATE VIEW reports_indexresult AS
+SELECT c.campaign_id, c.cut, c.cut_key, f.code, f.kind, nullif(f.value, 'NaN') AS value, f.n,
+       nullif(f.positive, -1) AS positive, nullif(f.low, 'NaN') AS low,
+       nullif(f.high, 'NaN') AS high, f.low_n,
+       CASE WHEN f.rate = -1 THEN coalesce(f.extra, '{}')
+            ELSE jsonb_build_object('rate', nullif(f.rate, 'NaN')) || coalesce(f.extra, '{}')
+       END AS extra,
+       c.engine_version, c.data_version
+FROM reports_indexcut c
+CROSS JOIN LATERAL unnest(
+    c.codes, c.kinds, c.figure_values, c.ns, c.positives, c.lows, c.highs, c.low_ns, c.rates,
+    c.extras
+) AS f(code, kind, value, n, positive, low, high, low_n, rate, extra)
+WHERE f.n >= 0;
+"""
+
+FORWARD = (
+    """
+INSERT INTO reports_indexcut (
+    campaign_id, cut, cut_key, codes, kinds, figure_values, ns, positives, lows, highs, low_ns,
+    rates, extras, engine_version, data_version)
+SELECT campaign_id, cut, cut_key, array_agg(code ORDER BY code), array_agg(kind ORDER BY code),
+       array_agg(coalesce(value, 'NaN') ORDER BY code), array_agg(n ORDER BY code),
+       array_agg(coalesce(positive, -1) ORDER BY code),
+       array_agg(coalesce(low, 'NaN') ORDER BY code),
+       array_agg(coalesce(high, 'NaN') ORDER BY code), array_agg(low_n ORDER BY code),
+       array_agg(CASE WHEN NOT extra ? 'rate' THEN -1
+                      ELSE coalesce((extra ->> 'rate')::float8, 'NaN') END ORDER BY code),
+       array_agg(nullif(extra - 'rate', '{}') ORDER BY code),
+       min(engine_version), min(data_version)
+FROM reports_indexresult GROUP BY campaign_id, cut, cut_key;
+DROP TABLE reports_indexresult;
+"""
+    + VIEW
+)
+
+BACKWARD = """
+CREATE TABLE reports_indexresult_table AS SELECT * FROM reports_indexresult;
+DROP VIEW reports_indexresult;
+ALTER TABLE reports_indexresult_table RENAME TO reports_indexresult;
+ALTER TABLE reports_indexresult
+    ALTER COLUMN cut SET NOT NULL, ALTER COLUMN cut_key SET NOT NULL,
+    ALTER COLUMN code SET NOT NULL, ALTER COLUMN kind SET NOT NULL, ALTER COLUMN n SET NOT NULL,
+    ALTER COLUMN low_n SET NOT NULL, ALTER COLUMN extra SET NOT NULL,
+    ALTER COLUMN engine_version SET NOT NULL, ALTER COLUMN data_version SET NOT NULL,
+    ALTER COLUMN campaign_id SET NOT NULL,
+    ADD CONSTRAINT reports_indexresult_n_check CHECK (n >= 0),
+    ADD CONSTRAINT reports_indexresult_positive_check CHECK (positive >= 0),
+    ADD CONSTRAINT reports_indexresult_pkey PRIMARY KEY (campaign_id, cut, cut_key, code);
+CREATE INDEX reports_ind_campaig_6856c1_idx ON reports_indexresult (campaign_id, cut, code);
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reports", "0006_indexresult_composite_pk"),
+        ("surveys", "0004_answer_columns"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="IndexCut",
+            fields=[
+                ("pk", models.CompositePrimaryKey("campaign", "cut", "cut_key", blank=True, editable=False, primary_key=True, serialize=False)),
+                ("cut", models.CharField(max_length=16, verbose_name="lát cắt")),
+                ("cut_key", models.CharField(blank=True, max_length=60, verbose_name="khoá lát cắt")),
+                ("codes", django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=40))),
+                ("kinds", django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=12))),
+                ("figure_values", django.contrib.postgres.fields.ArrayField(base_field=models.FloatField())),
+                ("ns", django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField())),
+                ("positives", django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField())),
+                ("lows", django.contrib.postgres.fields.ArrayField(base_field=models.FloatField())),
+                ("highs", django.contrib.postgres.fields.ArrayField(base_field=models.FloatField())),
+                ("low_ns", django.contrib.postgres.fields.ArrayField(base_field=models.BooleanField())),
+                ("rates", django.contrib.postgres.fields.ArrayField(base_field=models.FloatField())),
+                ("extras", django.contrib.postgres.fields.ArrayField(base_field=models.JSONField(null=True))),
+                ("engine_version", models.CharField(max_length=10)),
+                ("data_version", models.CharField(max_length=60)),
+                ("campaign", models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="surveys.campaign")),
+            ],
+            options={
+                "verbose_name": "kết quả một lát cắt",
+                "verbose_name_plural": "kết quả các lát cắt",
+            },
+        ),
+        migrations.SeparateDatabaseAndState(
+            database_operations=[migrations.RunSQL(FORWARD, BACKWARD)],
+            state_operations=[
+                migrations.RemoveIndex(model_name="indexresult", name="reports_ind_campaig_6856c1_idx"),
+                migrations.AlterField(
+                    model_name="indexresult",
+                    name="campaign",
+                    field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name="index_results", to="surveys.campaign"),
+                ),
+                migrations.AlterModelOptions(
+                    name="indexresult",
+                    options={"managed": False, "verbose_name": "kết quả chỉ số", "verbose_name_plural": "kết quả chỉ số"},
+                ),
+            ],
+        ),
+    ]
