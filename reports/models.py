@@ -71,7 +71,7 @@ class IndexCut(models.Model):
 
 class IndexResult(models.Model):
     """One figure of one cut of a campaign: a row of the view reports_indexresult, which
-    unnests the arrays of IndexCut (migration reports/0007). Read-only."""
+    reads the arrays of IndexCut element by element (migration reports/0007). Read-only."""
 
     pk = models.CompositePrimaryKey("campaign", "cut", "cut_key", "code")
     campaign = models.ForeignKey(
