@@ -108,9 +108,11 @@ def questionnaire_spec(questionnaire: Questionnaire) -> Spec:
 def campaign_data_version(campaign: Campaign) -> tuple[str, int]:
     """A stamp that changes whenever the campaign's answers or their statuses change."""
     with connection.cursor() as cursor:
-        # Two queries: each is an index-only scan (count and max together make a table scan).
+        # Kept by the database (surveys.ResponseCount): counting a million answers took 40 to
+        # 90 ms, the largest part of an update after a thousand.
         cursor.execute(
-            "SELECT count(*) FROM surveys_response WHERE campaign_id = %s", [campaign.pk]
+            "SELECT coalesce(sum(n), 0) FROM surveys_responsecount WHERE campaign_id = %s",
+            [campaign.pk],
         )
         (count,) = cursor.fetchone()
         cursor.execute(

@@ -569,6 +569,28 @@ class Response(models.Model):
         return f"#{self.pk} {self.campaign.code}"
 
 
+class ResponseCount(models.Model):
+    """How many answers a campaign has, kept by the database: statement triggers on
+    surveys_response add the rows each INSERT or COPY writes and take away those each DELETE
+    removes (migration surveys/0005). The index refresh reads a campaign's count from a few rows
+    instead of counting a million (40 to 90 ms). One row per campaign and shard, the shard
+    the backend's pid modulo 16, so that concurrent submissions rarely wait on the same row.
+    Nothing in Python writes it; a response never changes campaign."""
+
+    pk = models.CompositePrimaryKey("campaign", "shard")
+    # The primary key indexes the campaign first.
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="+", db_index=False)
+    shard = models.SmallIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số phiếu của đợt")
+        verbose_name_plural = _("số phiếu của đợt")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.shard}: {self.n}"
+
+
 class ResponseText(models.Model):
     """Free text, kept apart from scores: stored as given, escaped wherever shown."""
 

@@ -12,12 +12,20 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
+from django.db.models import Sum
 from django.utils import timezone
 
 from agencies.models import AdminUnit, Agency, AgencyKind
 from agencies.tests.factories import make_agency
 from agencies.units import units_load
-from surveys.models import Campaign, CampaignAgency, Invitation, Questionnaire, Response
+from surveys.models import (
+    Campaign,
+    CampaignAgency,
+    Invitation,
+    Questionnaire,
+    Response,
+    ResponseCount,
+)
 from surveys.services.responses import AlreadyAnswered, response_submit
 from surveys.tests.factories import make_questionnaire
 
@@ -123,6 +131,9 @@ def test_it_stores_twenty_parallel_distinct_posts(campaign_rows, full_answers):
     results = in_parallel(post)
     assert all(isinstance(r, tuple) and r[1] is True for r in results), results
     assert Response.objects.filter(campaign=campaign).count() == PARALLEL
+    # The database's count of them (surveys.ResponseCount) misses none either.
+    counted = ResponseCount.objects.filter(campaign=campaign).aggregate(n=Sum("n"))["n"]
+    assert counted == PARALLEL
 
 
 def test_it_stores_one_response_for_twenty_parallel_posts_of_one_form(campaign_rows, full_answers):
