@@ -366,14 +366,16 @@ def tally_frame(spec: Spec, scans, weights=None):
     procedure = _procedure(spec)
     if procedure is not None:
         by_answer.insert(0, (CutKind.PROCEDURE, procedure, "procedure"))
+    second_counts = _small_counts(second, names) if by_answer else None
     by_answer_sums = [
-        (kind, item, second.groupby(col, dropna=True)[names].sum()) for kind, item, col in by_answer
+        (kind, item, _sums(second, col, names, second_counts)) for kind, item, col in by_answer
     ]
     for _kind, item, sums in by_answer_sums:
         _add_distribution(campaign, item, sums["responses"])
     frames = [pd.DataFrame([{"cut": CutKind.CAMPAIGN, "key": "", **campaign}])]
+    fine_counts = _small_counts(fine, names)
     for kind, col in ROLLUPS:
-        sums = fine.groupby(col, dropna=True)[names].sum()
+        sums = _sums(fine, col, names, fine_counts)
         frames.append(_cut_frame(sums, kind, [_key(k) for k in sums.index]))
     for kind, item, sums in by_answer_sums:
         keys = [
@@ -381,9 +383,44 @@ def tally_frame(spec: Spec, scans, weights=None):
         ]
         frames.append(_cut_frame(sums, kind, keys))
     frame = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    # A count only some cuts have (the campaign's distributions) is 0 in the others. In one
+    # operation: column by column cost half the time of an update after 1,000 answers.
     counts = [c for c in frame.columns if c not in ("cut", "key")]
-    frame[counts] = frame[counts].fillna(0)
-    return frame
+    return pd.concat([frame[["cut", "key"]], frame[counts].fillna(0)], axis=1)
+
+
+# Up to this many groups in a frame, _sums adds them up in numpy.
+SMALL_FRAME = 50_000
+
+
+def _small_counts(frame, names: list[str]):
+    """The counts of a small frame of whole counts as one int64 array, else None."""
+    if len(frame) > SMALL_FRAME or any(frame[name].dtype.kind not in "iu" for name in names):
+        return None
+    return frame[names].to_numpy(dtype="int64")
+
+
+def _sums(frame, col: str, names: list[str], counts=None):
+    """frame.groupby(col, dropna=True)[names].sum(). Given `counts` (_small_counts), the same
+    sums from one int64 array sorted by group: pandas costs about 2 ms a call whatever the
+    size, most of an update after 1,000 answers (13 calls), and 9 times the numpy sums at
+    that size; at a million answers' groups, or with weighted sums (floats, which pandas adds
+    with compensation), pandas it is."""
+    import numpy as np
+    import pandas as pd
+
+    if counts is None:
+        return frame.groupby(col, dropna=True)[names].sum()
+    codes, uniques = pd.factorize(frame[col], sort=True)
+    rows = np.flatnonzero(codes >= 0)
+    rows = rows[np.argsort(codes[rows], kind="stable")]
+    if len(rows):
+        sorted_codes = codes[rows]
+        starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+        summed = np.add.reduceat(counts[rows], starts, axis=0)
+    else:
+        summed = np.zeros((0, len(names)), dtype="int64")
+    return pd.DataFrame(summed, index=pd.Index(uniques, name=col), columns=names)
 
 
 def _cut_frame(sums, kind: str, keys: list[str]):

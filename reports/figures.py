@@ -50,6 +50,14 @@ def _json_numbers(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def _json_objects(keys: list[str], columns: list[np.ndarray]) -> np.ndarray:
+    """A JSON object of numbers per row, one key per column: one format per row, where adding
+    the columns' text one by one cost three string concatenations per number."""
+    template = "{" + ", ".join(f'"{key}": %s' for key in keys) + "}"
+    texts = [_json_numbers(column).tolist() for column in columns]
+    return np.array([template % row for row in zip(*texts, strict=True)], dtype=object)
+
+
 def _object(fields: list[tuple[str, np.ndarray]], size: int) -> np.ndarray:
     """A JSON object per row from (key, JSON text column) pairs."""
     if not fields:
@@ -128,18 +136,9 @@ def figure_blocks(spec: Spec, tallies: pd.DataFrame, min_n: int) -> list[dict]:
                 shares = {
                     v: np.where(n > 0, _round4(100 * c / n), np.nan) for v, c in counts.items()
                 }
-                fields.append(
-                    (
-                        "shares",
-                        _object([(str(v), _json_numbers(s)) for v, s in shares.items()], size),
-                    )
-                )
-                fields.append(
-                    (
-                        "counts",
-                        _object([(str(v), _json_numbers(c)) for v, c in counts.items()], size),
-                    )
-                )
+                keys = [str(v) for v in item.levels]
+                fields.append(("shares", _json_objects(keys, list(shares.values()))))
+                fields.append(("counts", _json_objects(keys, list(counts.values()))))
                 kind = "expectation" if item.role == "expectation" else "share"
                 extra = _object(fields, size)
                 emit(

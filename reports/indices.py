@@ -9,6 +9,7 @@ import logging
 import struct
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,7 @@ from reports.engine import (
 from reports.figures import WIDE_COLUMNS, figure_blocks, figures_copy
 from reports.models import IndexCut, IndexRun, IndexTally
 from surveys.models import Campaign, Element, Item, Questionnaire, Scale
+from surveys.selectors.questionnaires import published_once
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,13 @@ PROFILE_CUT_ROLES = {Item.Role.PROFILE}
 
 
 def questionnaire_spec(questionnaire: Questionnaire) -> Spec:
-    """The engine's view of one questionnaire version, in two queries."""
+    """The engine's view of one questionnaire version, built once per process for a published
+    version (whose items never change again)."""
+    return published_once("index-spec", questionnaire, lambda: _spec(questionnaire))
+
+
+def _spec(questionnaire: Questionnaire) -> Spec:
+    """questionnaire_spec, in two queries."""
     elements = list(questionnaire.elements.select_related("aspect").order_by("order", "id"))
     items = list(
         questionnaire.items.exclude(position=None)
@@ -248,7 +256,7 @@ def _compute(campaign: Campaign) -> IndexRun:
     drop = IndexCut.objects.filter(campaign=campaign).delete
     tallies = tally_frame(spec, _scans(spec, campaign, 0, max_id, answers, drop), weights)
     rows = _write(campaign, spec, tallies, version)
-    _keep_tallies(campaign, None if weights is not None else tallies.set_index(["cut", "key"]))
+    _keep_tallies(campaign, None if weights is not None else Kept.of(tallies))
     _finish(run, version, max_id, started, rows)
     log.info("indices of %s: %d figures in %.2f s", campaign.code, rows, run.seconds)
     return run
@@ -336,42 +344,102 @@ def _only_added(campaign: Campaign, run: IndexRun, version: str) -> bool:
     return now[1] == before[1] + added
 
 
-def _keep_tallies(campaign: Campaign, tallies: pd.DataFrame | None) -> None:
-    """Store the counts behind the figures just written (`tallies` indexed by cut and key), or
-    drop them (None: weighted sums are not kept)."""
-    if tallies is None:
+@dataclass
+class Kept:
+    """The counts behind a campaign's stored figures: one row of `counts` per cut (`keys`, as
+    (cut, key)), one column per count (`names`)."""
+
+    keys: list[tuple[str, str]]
+    names: list[str]
+    counts: np.ndarray  # int64
+
+    @classmethod
+    def of(cls, tallies: pd.DataFrame) -> Kept:
+        """From engine.tally_frame's frame."""
+        names = [c for c in tallies.columns if c not in ("cut", "key")]
+        keys = list(zip(tallies["cut"].tolist(), tallies["key"].tolist(), strict=True))
+        return cls(keys, names, tallies[names].to_numpy(dtype="int64"))
+
+    def add(self, delta: Kept) -> tuple[Kept, np.ndarray]:
+        """These counts plus `delta`'s (cuts new to them appended), and the rows of the sum
+        that `delta` reaches, in its order."""
+        if delta.names != self.names:  # never from one engine version; aligned the slow way
+            names = list(dict.fromkeys([*self.names, *delta.names]))
+            return Kept(self.keys, names, self._columns(names)).add(
+                Kept(delta.keys, names, delta._columns(names))
+            )
+        place = {key: row for row, key in enumerate(self.keys)}
+        new = [key for key in delta.keys if key not in place]
+        keys = self.keys + new
+        counts = self.counts
+        if new:
+            counts = np.vstack([counts, np.zeros((len(new), len(self.names)), dtype="int64")])
+            place.update((key, len(self.keys) + i) for i, key in enumerate(new))
+        else:
+            counts = counts.copy()
+        rows = np.array([place[key] for key in delta.keys], dtype=np.intp)
+        counts[rows] += delta.counts
+        return Kept(keys, self.names, counts), rows
+
+    def frame(self, rows: np.ndarray) -> pd.DataFrame:
+        """The given rows as engine.tally_frame's frame."""
+        frame = pd.DataFrame(self.counts[rows], columns=self.names)
+        frame.insert(0, "key", [self.keys[r][1] for r in rows])
+        frame.insert(0, "cut", [self.keys[r][0] for r in rows])
+        return frame
+
+    def _columns(self, names: list[str]) -> np.ndarray:
+        out = np.zeros((len(self.keys), len(names)), dtype="int64")
+        for i, name in enumerate(names):
+            if name in self.names:
+                out[:, i] = self.counts[:, self.names.index(name)]
+        return out
+
+
+def _keep_tallies(campaign: Campaign, kept: Kept | None) -> None:
+    """Store the counts behind the figures just written, or drop them (None: weighted sums are
+    not kept)."""
+    if kept is None:
         IndexTally.objects.filter(campaign=campaign).delete()
         return
-    counts = tallies.to_numpy(dtype="int64")
+    counts = kept.counts
     if counts.size and counts.max() < 2**31:
         counts = counts.astype("int32")  # half the bytes to store: 9 MB for 63 provinces
     buffer = io.BytesIO()
     np.savez(
         buffer,
-        cut=tallies.index.get_level_values("cut").to_numpy(dtype=str),
-        key=tallies.index.get_level_values("key").to_numpy(dtype=str),
-        names=np.array(list(tallies.columns), dtype=str),
+        cut=np.array([cut for cut, _key in kept.keys], dtype=str),
+        key=np.array([key for _cut, key in kept.keys], dtype=str),
+        names=np.array(kept.names, dtype=str),
         counts=counts,
     )
-    IndexTally.objects.update_or_create(campaign=campaign, defaults={"data": buffer.getvalue()})
-
-
-def _stored_tallies(campaign: Campaign) -> pd.DataFrame | None:
-    """The counts kept by the last run (indexed by cut and key), or None: results written
-    before counts were kept, or by a weighted run, are recomputed in full."""
-    data = IndexTally.objects.filter(campaign=campaign).values_list("data", flat=True).first()
-    if data is None:
-        return None
-    with np.load(io.BytesIO(bytes(data)), allow_pickle=False) as stored:
-        index = pd.MultiIndex.from_arrays(
-            [stored["cut"].tolist(), stored["key"].tolist()], names=["cut", "key"]
+    # Sent as binary on a server-side binding cursor: Django's cursor binds on the client,
+    # which writes half a megabyte of counts into the SQL text as hex.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(
+            "INSERT INTO reports_indextally (campaign_id, data) VALUES (%s, %b) "
+            "ON CONFLICT (campaign_id) DO UPDATE SET data = excluded.data",
+            [campaign.pk, buffer.getvalue()],
         )
-        counts = stored["counts"].astype("int64")
-        return pd.DataFrame(counts, columns=stored["names"].tolist(), index=index)
+
+
+def _stored_tallies(campaign: Campaign) -> Kept | None:
+    """The counts kept by the last run, or None: results written before counts were kept, or
+    by a weighted run, are recomputed in full."""
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(
+            "SELECT data FROM reports_indextally WHERE campaign_id = %s", [campaign.pk], binary=True
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    with np.load(io.BytesIO(bytes(found[0])), allow_pickle=False) as stored:
+        keys = list(zip(stored["cut"].tolist(), stored["key"].tolist(), strict=True))
+        return Kept(keys, stored["names"].tolist(), stored["counts"].astype("int64"))
 
 
 def _fold_in(
-    campaign: Campaign, after: int, upto: int, version: str, rows: int, stored: pd.DataFrame
+    campaign: Campaign, after: int, upto: int, version: str, rows: int, stored: Kept
 ) -> int:
     """Add the tallies of the answers after < id <= upto to the `stored` ones (kept by the last
     run), and rewrite the figures of the cuts they touch."""
@@ -379,11 +447,10 @@ def _fold_in(
     scans = _scans(spec, campaign, after, upto, upto - after)
     delta = tally_frame(spec, scans, stratum_weights(campaign))
     delta = delta[(delta["cut"] == CutKind.CAMPAIGN) | (delta["key"] != "")]
-    keys = list(zip(delta["cut"], delta["key"], strict=True))
-    merged = delta.set_index(["cut", "key"]).add(stored, fill_value=0)
-    merged = merged.fillna(0).astype("int64").copy()
+    merged, reached = stored.add(Kept.of(delta))
     # Only the cuts the new answers reach, in their order.
-    tallies = merged.loc[keys].reset_index()
+    tallies = merged.frame(reached)
+    keys = [merged.keys[r] for r in reached]
     with connection.cursor() as cursor:
         cursor.execute(
             "WITH gone AS (DELETE FROM reports_indexcut r "

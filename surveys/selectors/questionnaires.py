@@ -129,7 +129,9 @@ _PUBLISHED: dict[tuple[str, int, object], object] = {}
 _PUBLISHED_MAX = 64
 
 
-def _published(kind: str, questionnaire: Questionnaire, build):
+def published_once(kind: str, questionnaire: Questionnaire, build):
+    """build() once per process for a published version (its `kind` of derived structure), or
+    every time for a draft."""
     if not questionnaire.is_published:
         return build()
     key = (kind, questionnaire.pk, questionnaire.published_at)
@@ -144,7 +146,7 @@ def _published(kind: str, questionnaire: Questionnaire, build):
 def published_structure(*, questionnaire: Questionnaire) -> Structure:
     """questionnaire_structure, built once per process for a published version (the public form
     renders and validates it on every answer: three queries and most of the request's time)."""
-    return _published(
+    return published_once(
         "structure", questionnaire, lambda: questionnaire_structure(questionnaire=questionnaire)
     )
 
@@ -153,7 +155,7 @@ def published_items(*, questionnaire: Questionnaire) -> list[Item]:
     """The items in questionnaire order, kept like published_structure for a published version."""
     from surveys.selectors.responses import questionnaire_items
 
-    return _published(
+    return published_once(
         "items", questionnaire, lambda: questionnaire_items(questionnaire_id=questionnaire.pk)
     )
 
