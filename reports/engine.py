@@ -395,9 +395,10 @@ SMALL_FRAME = 50_000
 
 def _small_counts(frame, names: list[str]):
     """The counts of a small frame of whole counts as one int64 array, else None."""
-    if len(frame) > SMALL_FRAME or any(frame[name].dtype.kind not in "iu" for name in names):
+    if len(frame) > SMALL_FRAME:
         return None
-    return frame[names].to_numpy(dtype="int64")
+    counts = frame[names].to_numpy()  # float64 if any count is a weighted sum
+    return counts if counts.dtype.kind in "iu" else None
 
 
 def _sums(frame, col: str, names: list[str], counts=None):

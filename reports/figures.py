@@ -55,7 +55,9 @@ def _json_objects(keys: list[str], columns: list[np.ndarray]) -> np.ndarray:
     the columns' text one by one cost three string concatenations per number."""
     template = "{" + ", ".join(f'"{key}": %s' for key in keys) + "}"
     texts = [_json_numbers(column).tolist() for column in columns]
-    return np.array([template % row for row in zip(*texts, strict=True)], dtype=object)
+    out = np.empty(len(columns[0]) if columns else 0, dtype=object)
+    out[:] = [template % row for row in zip(*texts, strict=True)]
+    return out
 
 
 def _object(fields: list[tuple[str, np.ndarray]], size: int) -> np.ndarray:
@@ -82,10 +84,15 @@ def figure_blocks(spec: Spec, tallies: pd.DataFrame, min_n: int) -> list[dict]:
     "keep" is None, or False where the cut has no such figure."""
     size = len(tallies)
 
+    # Every count as float64 at once: a column at a time cost 20 to 50 µs each, a sixth of an
+    # update after 1,000 answers.
+    names = [name for name in tallies.columns if name not in ("cut", "key")]
+    matrix = tallies[names].to_numpy(dtype="float64")
+    columns = {name: matrix[:, i] for i, name in enumerate(names)}
+
     def col(name: str) -> np.ndarray:
-        if name in tallies.columns:
-            return tallies[name].to_numpy(dtype="float64")
-        return np.zeros(size)
+        found = columns.get(name)
+        return np.zeros(size) if found is None else found
 
     responses = col("responses")
     blocks: list[dict] = []
@@ -132,15 +139,17 @@ def figure_blocks(spec: Spec, tallies: pd.DataFrame, min_n: int) -> list[dict]:
                     )
                     continue
             if item.levels:
-                counts = {v: col(f"lvl:{item.code}:{v}") for v in item.levels}
-                shares = {
-                    v: np.where(n > 0, _round4(100 * c / n), np.nan) for v, c in counts.items()
-                }
+                # As JSON only where the cut has the figure (a profile question: the campaign).
+                rows = np.arange(size) if keep is None else np.flatnonzero(keep)
+                counts = [col(f"lvl:{item.code}:{v}")[rows] for v in item.levels]
+                shares = [np.where(n[rows] > 0, _round4(100 * c / n[rows]), np.nan) for c in counts]
                 keys = [str(v) for v in item.levels]
-                fields.append(("shares", _json_objects(keys, list(shares.values()))))
-                fields.append(("counts", _json_objects(keys, list(counts.values()))))
+                fields = [(name, text[rows]) for name, text in fields]
+                fields.append(("shares", _json_objects(keys, shares)))
+                fields.append(("counts", _json_objects(keys, counts)))
                 kind = "expectation" if item.role == "expectation" else "share"
-                extra = _object(fields, size)
+                extra = np.full(size, "{}", dtype=object)
+                extra[rows] = _object(fields, len(rows))
                 emit(
                     item.code, kind, nothing, n, nothing, nothing, nothing, n < min_n, item_rate,
                     extra, keep,
