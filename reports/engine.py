@@ -350,6 +350,7 @@ def tally_frame(spec: Spec, scans, weights=None):
     without one weighs 1) adds the weighted counts of every item: each agency of the campaign's
     scope is a stratum, and every grouping then has the agency (`tally_sql(..., by_agency=True)`).
     """
+    import numpy as np
     import pandas as pd
 
     fine, second = scans
@@ -368,25 +369,40 @@ def tally_frame(spec: Spec, scans, weights=None):
         by_answer.insert(0, (CutKind.PROCEDURE, procedure, "procedure"))
     second_counts = _small_counts(second, names) if by_answer else None
     by_answer_sums = [
-        (kind, item, _sums(second, col, names, second_counts)) for kind, item, col in by_answer
+        (kind, item, *_sums(second, col, names, second_counts)) for kind, item, col in by_answer
     ]
-    for _kind, item, sums in by_answer_sums:
-        _add_distribution(campaign, item, sums["responses"])
-    frames = [pd.DataFrame([{"cut": CutKind.CAMPAIGN, "key": "", **campaign}])]
+    responses = names.index("responses")
+    for _kind, item, index, sums in by_answer_sums:
+        _add_distribution(campaign, item, pd.Series(sums[:, responses], index=index))
+    cuts, keys, blocks = [CutKind.CAMPAIGN], [""], []
     fine_counts = _small_counts(fine, names)
     for kind, col in ROLLUPS:
-        sums = _sums(fine, col, names, fine_counts)
-        frames.append(_cut_frame(sums, kind, [_key(k) for k in sums.index]))
-    for kind, item, sums in by_answer_sums:
-        keys = [
-            _key(k) if kind == CutKind.PROCEDURE else f"{item.code}={_key(k)}" for k in sums.index
-        ]
-        frames.append(_cut_frame(sums, kind, keys))
-    frame = pd.concat([f for f in frames if len(f)], ignore_index=True)
-    # A count only some cuts have (the campaign's distributions) is 0 in the others. In one
-    # operation: column by column cost half the time of an update after 1,000 answers.
-    counts = [c for c in frame.columns if c not in ("cut", "key")]
-    return pd.concat([frame[["cut", "key"]], frame[counts].fillna(0)], axis=1)
+        index, sums = _sums(fine, col, names, fine_counts)
+        cuts += [kind] * len(index)
+        keys += [_key(k) for k in index]
+        blocks.append(sums)
+    for kind, item, index, sums in by_answer_sums:
+        cuts += [kind] * len(index)
+        if kind == CutKind.PROCEDURE:
+            keys += [_key(k) for k in index]
+        else:
+            keys += [f"{item.code}={_key(k)}" for k in index]
+        blocks.append(sums)
+    # One array for every cut, built at once (a frame per cut, then pandas' concat and fillna,
+    # cost more than the sums). A count only the campaign has (the distributions of the profile
+    # and procedure answers) is 0 in the other cuts.
+    columns = list(campaign)
+    dtype = "float64" if weights is not None else "int64"
+    matrix = np.zeros((len(cuts), len(columns)), dtype=dtype)
+    matrix[0] = [campaign[name] for name in columns]
+    at = 1
+    for sums in blocks:
+        matrix[at : at + len(sums), : len(names)] = sums
+        at += len(sums)
+    frame = pd.DataFrame(matrix, columns=columns)
+    frame.insert(0, "key", keys)
+    frame.insert(0, "cut", cuts)
+    return frame
 
 
 # Up to this many groups in a frame, _sums adds them up in numpy.
@@ -395,23 +411,23 @@ SMALL_FRAME = 50_000
 
 def _small_counts(frame, names: list[str]):
     """The counts of a small frame of whole counts as one int64 array, else None."""
-    if len(frame) > SMALL_FRAME:
-        return None
-    counts = frame[names].to_numpy()  # float64 if any count is a weighted sum
-    return counts if counts.dtype.kind in "iu" else None
+    if len(frame) > SMALL_FRAME or {t.kind for t in frame.dtypes[names]} - {"i", "u"}:
+        return None  # large, or weighted sums (floats) among the counts
+    return frame[names].to_numpy(dtype="int64")
 
 
 def _sums(frame, col: str, names: list[str], counts=None):
-    """frame.groupby(col, dropna=True)[names].sum(). Given `counts` (_small_counts), the same
-    sums from one int64 array sorted by group: pandas costs about 2 ms a call whatever the
-    size, most of an update after 1,000 answers (13 calls), and 9 times the numpy sums at
-    that size; at a million answers' groups, or with weighted sums (floats, which pandas adds
-    with compensation), pandas it is."""
+    """frame.groupby(col, dropna=True)[names].sum() as its index and an array. Given `counts`
+    (_small_counts), the same sums from one int64 array sorted by group: pandas costs about
+    2 ms a call whatever the size, most of an update after 1,000 answers (13 calls), and 9
+    times the numpy sums at that size; at a million answers' groups, or with weighted sums
+    (floats, which pandas adds with compensation), pandas it is."""
     import numpy as np
     import pandas as pd
 
     if counts is None:
-        return frame.groupby(col, dropna=True)[names].sum()
+        sums = frame.groupby(col, dropna=True)[names].sum()
+        return sums.index, sums.to_numpy()
     codes, uniques = pd.factorize(frame[col], sort=True)
     rows = np.flatnonzero(codes >= 0)
     rows = rows[np.argsort(codes[rows], kind="stable")]
@@ -421,14 +437,7 @@ def _sums(frame, col: str, names: list[str], counts=None):
         summed = np.add.reduceat(counts[rows], starts, axis=0)
     else:
         summed = np.zeros((0, len(names)), dtype="int64")
-    return pd.DataFrame(summed, index=pd.Index(uniques, name=col), columns=names)
-
-
-def _cut_frame(sums, kind: str, keys: list[str]):
-    out = sums.reset_index(drop=True)
-    out.insert(0, "key", keys)
-    out.insert(0, "cut", kind)
-    return out
+    return uniques, summed
 
 
 def _tally(sums) -> dict[str, float]:
