@@ -249,9 +249,14 @@ class Scan:
     columns: list[Column]
 
 
-def tally_sql(spec: Spec, packed: bool = True, by_agency: bool = False) -> Scan:
+def tally_sql(
+    spec: Spec, packed: bool = True, by_agency: bool = False, separate: bool = False
+) -> Scan:
     """The tally scan of `spec` (see Scan); `packed=False` gives one count per aggregate, for a
-    campaign whose groups are too large for a packed field."""
+    campaign whose groups are too large for a packed field. `separate` groups by each profile
+    answer on its own instead of by all of them together: each grouping set costs PostgreSQL a
+    pass over the answers, but a few answers make nearly as many profile combinations as
+    answers (772 groups for 1,000), and each group is a row to read back."""
     columns = _columns(spec, packed)
     aggregates = ", ".join(c.expr for c in columns)
     where = "WHERE campaign_id = %s AND status = 'valid' AND id > %s AND id <= %s"
@@ -266,7 +271,12 @@ def tally_sql(spec: Spec, packed: bool = True, by_agency: bool = False) -> Scan:
     # the profile answers, the procedure made 28,560 groups, a hash table too large for the
     # processor's caches: 1.2 s against 1.5 s per 500,000 answers.
     procedure = _procedure(spec)
-    sets = [exprs[:-1], exprs[-1:]] if procedure is not None and len(exprs) > 1 else [exprs]
+    if separate:
+        sets = [[expr] for expr in exprs]
+    elif procedure is not None and len(exprs) > 1:
+        sets = [exprs[:-1], exprs[-1:]]
+    else:
+        sets = [exprs]
     if by_agency:
         sets = [[*keys, "agency_id"] for keys in sets]
         names = [*names, "agency_id"]

@@ -159,15 +159,20 @@ def stratum_weights(campaign: Campaign) -> dict[int, float] | None:
     }
 
 
+# Up to this many answers, a scan groups by each profile answer on its own (engine.tally_sql).
+SEPARATE_SETS_MAX = 20_000
+
+
 def _scans(spec: Spec, campaign: Campaign, after: int, upto: int, answers: int = 0, meanwhile=None):
     """The tally scan's two frames (engine.read_scan) over the valid answers with
     after < id <= upto, about `answers` of them. `meanwhile` is called on this connection while
     the database scans (on others), or after the scan."""
     by_agency = campaign.weighted
-    scan = tally_sql(spec, by_agency=by_agency)
+    separate = answers <= SEPARATE_SETS_MAX
+    scan = tally_sql(spec, by_agency=by_agency, separate=separate)
     parts = _scan(scan, campaign.pk, after, upto, answers, meanwhile or (lambda: None))
     if overflows(*(frame for part in parts for frame in part)):
-        plain = tally_sql(spec, packed=False, by_agency=by_agency)
+        plain = tally_sql(spec, packed=False, by_agency=by_agency, separate=separate)
         parts = _scan(plain, campaign.pk, after, upto, answers, lambda: None)
     return tuple(pd.concat(frames, ignore_index=True) for frames in zip(*parts, strict=True))
 
@@ -313,7 +318,10 @@ def indices_update(*, campaign: Campaign) -> IndexRun:
             return run
         stored = _stored_tallies(campaign) if _only_added(campaign, run, version) else None
         if stored is not None:
-            rows = _fold_in(campaign, run.watermark, max_id, version, run.rows, stored)
+            # The answers added: what the counts in the two versions differ by.
+            added = _parse_version(version)[1] - _parse_version(run.data_version)[1]
+            span = (run.watermark, max_id, added)
+            rows = _fold_in(campaign, span, version, run.rows, stored)
             _finish(run, version, max_id, started, rows)
             log.info(
                 "indices of %s: %d figures updated in %.3f s", campaign.code, rows, run.seconds
@@ -441,12 +449,13 @@ def _stored_tallies(campaign: Campaign) -> Kept | None:
 
 
 def _fold_in(
-    campaign: Campaign, after: int, upto: int, version: str, rows: int, stored: Kept
+    campaign: Campaign, span: tuple[int, int, int], version: str, rows: int, stored: Kept
 ) -> int:
-    """Add the tallies of the answers after < id <= upto to the `stored` ones (kept by the last
-    run), and rewrite the figures of the cuts they touch."""
+    """Add the tallies of the answers after < id <= upto (`span`: after, upto, how many) to the
+    `stored` ones (kept by the last run), and rewrite the figures of the cuts they touch."""
+    after, upto, answers = span
     spec = questionnaire_spec(campaign.questionnaire)
-    scans = _scans(spec, campaign, after, upto, upto - after)
+    scans = _scans(spec, campaign, after, upto, answers)
     delta = tally_frame(spec, scans, stratum_weights(campaign))
     delta = delta[(delta["cut"] == CutKind.CAMPAIGN) | (delta["key"] != "")]
     merged, reached = stored.add(Kept.of(delta))

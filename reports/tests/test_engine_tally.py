@@ -111,3 +111,25 @@ def test_profile_and_procedure_cuts_count_their_own_answers(world, which):
                 elif other.positive:
                     positive = sum(1 for a in given if a in other.positive)
                     assert tally[f"pos:{other.code}"] == positive, (key, other.code)
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["plain", "weighted"])
+@pytest.mark.parametrize("which", [0, 1], ids=["sipas-2017", "sipas-2023"])
+def test_profile_answers_grouped_apart_or_together_count_the_same(
+    world, monkeypatch, which, weighted
+):
+    # A small scan groups by each profile answer apart, a large one by all of them together.
+    questionnaire = questionnaires_load_national()[which]
+    agencies = [world.phu_vang, world.phu_thuan, world.huong_tra]
+    campaign = make_results_campaign(
+        world.home_affairs, questionnaire=questionnaire, scope=agencies
+    )
+    campaign.weighted = weighted
+    random_answers(campaign, agencies, random.Random(which + 7), 80)
+    spec = indices.questionnaire_spec(questionnaire)
+    apart = _tallies(spec, campaign)
+    monkeypatch.setattr(indices, "SEPARATE_SETS_MAX", -1)
+    together = _tallies(spec, campaign)
+
+    assert "GROUPING SETS" in tally_sql(spec, separate=True).sql
+    assert apart == together
