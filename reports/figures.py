@@ -248,8 +248,8 @@ def _long(tallies: pd.DataFrame, blocks: list[dict]) -> pd.DataFrame:
 
 # reports_indexcut's columns, in the order of figures_copy's rows.
 WIDE_COLUMNS = [
-    "campaign_id", "cut", "cut_key", "codes", "kinds", "figure_values", "ns", "positives", "lows",
-    "highs", "low_ns", "rates", "extras", "engine_version", "data_version",
+    "campaign_id", "cut", "cut_key", "figures", "codes", "kinds", "figure_values", "ns",
+    "positives", "lows", "highs", "low_ns", "rates", "extras", "engine_version", "data_version",
 ]  # fmt: skip
 # PostgreSQL's type oids of the array elements, as binary COPY names them.
 _OIDS = {">f8": 701, ">i4": 23, "?": 16, "varchar": 1043, "jsonb": 3802}
@@ -299,14 +299,19 @@ def figures_copy(
     kinds = _texts([b["kind"] for b in blocks])
     tail = b"".join(_field(v.encode()) for v in versions)
     out = []
+    figures = keep.sum(axis=1)
     for i, r in enumerate(rows):
-        names = _field(cut[r].encode()) + _field(key[r].encode())
+        names = _field(cut[r].encode()) + _field(key[r].encode()) + _int4(figures[i])
         out.append(b"".join((head, names, codes, kinds, *(c[i] for c in columns), tail)))
     return out, int(keep.sum())
 
 
 def _field(data: bytes) -> bytes:
     return struct.pack(">i", len(data)) + data
+
+
+def _int4(value: int) -> bytes:
+    return struct.pack(">ii", 4, int(value))
 
 
 def _array_head(oid_key: str, count: int, has_null: bool = False) -> bytes:

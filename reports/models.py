@@ -43,6 +43,7 @@ class IndexCut(models.Model):
     )
     cut = models.CharField(_("lát cắt"), max_length=16)
     cut_key = models.CharField(_("khoá lát cắt"), max_length=60, blank=True)
+    figures = models.PositiveIntegerField()  # how many figures the cut has (n >= 0)
     # One element per figure, in the same order in every array. No NULL in the numeric ones
     # (reports.figures.figures_copy writes them with numpy): NaN for a missing value, interval
     # or rate; -1 for a missing count; an n of -1 for a figure the cut does not have; a rate of

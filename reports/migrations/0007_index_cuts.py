@@ -30,9 +30,10 @@ WHERE c.ns[i] >= 0;
 FORWARD = (
     """
 INSERT INTO reports_indexcut (
-    campaign_id, cut, cut_key, codes, kinds, figure_values, ns, positives, lows, highs, low_ns,
-    rates, extras, engine_version, data_version)
-SELECT campaign_id, cut, cut_key, array_agg(code ORDER BY code), array_agg(kind ORDER BY code),
+    campaign_id, cut, cut_key, figures, codes, kinds, figure_values, ns, positives, lows, highs,
+    low_ns, rates, extras, engine_version, data_version)
+SELECT campaign_id, cut, cut_key, count(*), array_agg(code ORDER BY code),
+       array_agg(kind ORDER BY code),
        array_agg(coalesce(value, 'NaN') ORDER BY code), array_agg(n ORDER BY code),
        array_agg(coalesce(positive, -1) ORDER BY code),
        array_agg(coalesce(low, 'NaN') ORDER BY code),
@@ -77,6 +78,7 @@ class Migration(migrations.Migration):
                 ("pk", models.CompositePrimaryKey("campaign", "cut", "cut_key", blank=True, editable=False, primary_key=True, serialize=False)),
                 ("cut", models.CharField(max_length=16, verbose_name="lát cắt")),
                 ("cut_key", models.CharField(blank=True, max_length=60, verbose_name="khoá lát cắt")),
+                ("figures", models.PositiveIntegerField()),
                 ("codes", django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=40))),
                 ("kinds", django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=12))),
                 ("figure_values", django.contrib.postgres.fields.ArrayField(base_field=models.FloatField())),

@@ -74,6 +74,9 @@ def test_the_view_gives_back_the_figures_computed(world, min_n, which, weighted)
     # One row per cut, whatever the number of figures.
     cuts = {(cut, key) for cut, key, _code in expected}
     assert IndexCut.objects.filter(campaign=campaign).count() == len(cuts)
+    assert sum(IndexCut.objects.filter(campaign=campaign).values_list("figures", flat=True)) == (
+        len(expected)
+    )
 
 
 def test_a_campaign_without_answers_stores_figures_without_values(world, min_n):

@@ -2,6 +2,7 @@
 full recompute, and anything other than added answers falls back to the full recompute."""
 
 import pytest
+from django.db import connection
 
 from reports import indices
 from reports.indices import indices_compute, indices_update
@@ -84,6 +85,27 @@ def test_the_cuts_new_answers_reach_carry_the_new_data_version(world, campaign):
     assert versions[""] == versions[str(world.huong_tra.pk)] == run.data_version
     # Phú Vang got no new answer: its figures stand, stamped with the data they came from.
     assert versions[str(world.phu_vang.pk)] == before
+
+
+def test_answers_that_reach_every_cut_replace_them_all(world, campaign):
+    # The same twelve answers again: every cut they made is reached.
+    scope = [world.phu_vang, world.phu_thuan]
+    for seed in range(12):
+        make_response(campaign, scope[seed % 2], _scores(campaign.questionnaire, seed))
+    statements = []
+
+    def spy(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        run = indices_update(campaign=campaign)
+    updated = _results(campaign)
+
+    assert indices.DROP_ALL_CUTS in statements and indices.DROP_CUTS not in statements
+    assert run.rows == len(updated)
+    indices_compute(campaign=campaign)
+    assert updated == _results(campaign)
 
 
 def test_nothing_new_changes_nothing(world, campaign):
