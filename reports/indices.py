@@ -272,8 +272,20 @@ def _compute(campaign: Campaign) -> IndexRun:
 def _write(campaign: Campaign, spec: Spec, tallies: pd.DataFrame, version: str) -> int:
     """COPY the figures of the cuts in `tallies` in as the campaign's results, one IndexCut row
     per cut; the number of figures."""
+    rows, figures = _figure_rows(campaign, spec, tallies, version)
+    _copy_in(rows)
+    return figures
+
+
+def _figure_rows(
+    campaign: Campaign, spec: Spec, tallies: pd.DataFrame, version: str
+) -> tuple[list[bytes], int]:
+    """The IndexCut rows of the cuts in `tallies`, in binary COPY form; the number of figures."""
     blocks = figure_blocks(spec, tallies, settings.INDEX_MIN_N)
-    rows, figures = figures_copy(campaign.pk, tallies, blocks, (ENGINE_VERSION, version))
+    return figures_copy(campaign.pk, tallies, blocks, (ENGINE_VERSION, version))
+
+
+def _copy_in(rows: list[bytes]) -> None:
     columns = ", ".join(WIDE_COLUMNS)
     sql = f"COPY reports_indexcut ({columns}) FROM STDIN (FORMAT binary)"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
@@ -281,7 +293,6 @@ def _write(campaign: Campaign, spec: Spec, tallies: pd.DataFrame, version: str) 
         for start in range(0, len(rows), WRITE_CHUNK):
             copy.write(b"".join(rows[start : start + WRITE_CHUNK]))
         copy.write(COPY_TRAILER)
-    return figures
 
 
 def _finish(run: IndexRun, version: str, max_id: int, started: float, rows: int) -> None:
@@ -406,12 +417,26 @@ class Kept:
         return out
 
 
+# Sent as binary on a server-side binding cursor: Django's cursor binds on the client, which
+# writes half a megabyte of counts into the SQL text as hex.
+KEEP_TALLIES = (
+    "INSERT INTO reports_indextally (campaign_id, data) VALUES (%s, %b) "
+    "ON CONFLICT (campaign_id) DO UPDATE SET data = excluded.data"
+)
+
+
 def _keep_tallies(campaign: Campaign, kept: Kept | None) -> None:
     """Store the counts behind the figures just written, or drop them (None: weighted sums are
     not kept)."""
     if kept is None:
         IndexTally.objects.filter(campaign=campaign).delete()
         return
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(KEEP_TALLIES, [campaign.pk, _tally_data(kept)])
+
+
+def _tally_data(kept: Kept) -> bytes:
+    """The kept counts as numpy's .npz."""
     counts = kept.counts
     if counts.size and counts.max() < 2**31:
         counts = counts.astype("int32")  # half the bytes to store: 9 MB for 63 provinces
@@ -423,14 +448,7 @@ def _keep_tallies(campaign: Campaign, kept: Kept | None) -> None:
         names=np.array(kept.names, dtype=str),
         counts=counts,
     )
-    # Sent as binary on a server-side binding cursor: Django's cursor binds on the client,
-    # which writes half a megabyte of counts into the SQL text as hex.
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(
-            "INSERT INTO reports_indextally (campaign_id, data) VALUES (%s, %b) "
-            "ON CONFLICT (campaign_id) DO UPDATE SET data = excluded.data",
-            [campaign.pk, buffer.getvalue()],
-        )
+    return buffer.getvalue()
 
 
 def _stored_tallies(campaign: Campaign) -> Kept | None:
@@ -476,17 +494,23 @@ def _fold_in(
     keys = [merged.keys[r] for r in reached]
     # A NULL group (no district in the 2-tier era) is kept in the counts, never as a cut.
     stored_cuts = {(cut, key) for cut, key in stored.keys if cut == CutKind.CAMPAIGN or key}
-    with connection.cursor() as cursor:
-        if stored_cuts <= set(keys):
-            # Every cut is reached (a thousand answers reach Huế's 367): no join on the keys.
-            cursor.execute(DROP_ALL_CUTS, [campaign.pk])
-        else:
-            cut_keys = [[c for c, _k in keys], [k for _c, k in keys]]
-            cursor.execute(DROP_CUTS, [campaign.pk, *cut_keys])
-        rows -= cursor.fetchone()[0]
-    # The same column-wise arithmetic as the full recompute, so both give the same figures.
-    # The figures of cuts no new answer reaches stay as they are, stamped with the data version
-    # they were computed from (still their data: nothing of it changed).
-    rows += _write(campaign, spec, tallies, version)
-    _keep_tallies(campaign, merged)
+    # The old cuts' deletion and the new counts go to the server at once (psycopg's pipeline
+    # mode), which carries them out while the figures are computed here.
+    conn = connection.connection
+    with psycopg.Cursor(conn) as dropped, psycopg.Cursor(conn) as kept:
+        with conn.pipeline():
+            if stored_cuts <= set(keys):
+                # Every cut is reached (a thousand answers reach Huế's 367): no join on keys.
+                dropped.execute(DROP_ALL_CUTS, [campaign.pk])
+            else:
+                cut_keys = [[c for c, _k in keys], [k for _c, k in keys]]
+                dropped.execute(DROP_CUTS, [campaign.pk, *cut_keys])
+            kept.execute(KEEP_TALLIES, [campaign.pk, _tally_data(merged)])
+            # The same column-wise arithmetic as the full recompute, so both give the same
+            # figures. The figures of cuts no new answer reaches stay as they are, stamped
+            # with the data version they were computed from (still their data).
+            new_rows, figures = _figure_rows(campaign, spec, tallies, version)
+        rows -= dropped.fetchone()[0]
+    _copy_in(new_rows)
+    rows += figures
     return rows

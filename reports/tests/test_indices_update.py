@@ -2,7 +2,6 @@
 full recompute, and anything other than added answers falls back to the full recompute."""
 
 import pytest
-from django.db import connection
 
 from reports import indices
 from reports.indices import indices_compute, indices_update
@@ -87,22 +86,29 @@ def test_the_cuts_new_answers_reach_carry_the_new_data_version(world, campaign):
     assert versions[str(world.phu_vang.pk)] == before
 
 
-def test_answers_that_reach_every_cut_replace_them_all(world, campaign):
-    # The same twelve answers again: every cut they made is reached.
+def test_answers_that_reach_every_cut_replace_them_all(world, campaign, monkeypatch):
+    # The same twelve answers again: every cut they made is reached, and the old cuts go by
+    # campaign, not by key (a failing statement in its place shows it is not run).
     scope = [world.phu_vang, world.phu_thuan]
     for seed in range(12):
         make_response(campaign, scope[seed % 2], _scores(campaign.questionnaire, seed))
-    statements = []
+    monkeypatch.setattr(indices, "DROP_CUTS", "SELECT 1 / 0")
 
-    def spy(execute, sql, params, many, context):
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(spy):
-        run = indices_update(campaign=campaign)
+    run = indices_update(campaign=campaign)
     updated = _results(campaign)
 
-    assert indices.DROP_ALL_CUTS in statements and indices.DROP_CUTS not in statements
+    assert run.rows == len(updated)
+    indices_compute(campaign=campaign)
+    assert updated == _results(campaign)
+
+
+def test_answers_that_reach_some_cuts_replace_only_those(world, campaign, monkeypatch):
+    make_response(campaign, world.huong_tra, _scores(campaign.questionnaire, 300))
+    monkeypatch.setattr(indices, "DROP_ALL_CUTS", "SELECT 1 / 0")
+
+    run = indices_update(campaign=campaign)
+    updated = _results(campaign)
+
     assert run.rows == len(updated)
     indices_compute(campaign=campaign)
     assert updated == _results(campaign)
