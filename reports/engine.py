@@ -300,7 +300,10 @@ def read_scan(scan: Scan, text: bytes):
     header = ["flag", *scan.fine, *second, *(f"a{i}" for i in range(len(scan.columns)))]
     if text:
         strings = {"agency_kind": str, "channel": str}
-        raw = pd.read_csv(io.BytesIO(text), header=None, names=header, dtype=strings)
+        # In one piece: the scan's output is small enough, and a third faster to read so.
+        raw = pd.read_csv(
+            io.BytesIO(text), header=None, names=header, dtype=strings, low_memory=False
+        )
     else:
         raw = pd.DataFrame(columns=header)
     # A sum over a group whose answers to the item are all blank is NULL, here NaN, then 0; a
@@ -317,13 +320,18 @@ def read_scan(scan: Scan, text: bytes):
             counts[column.names[0]] = values[:, index]
     # One 2-D block: pandas sums a frame of one block per column at half the speed.
     matrix = np.column_stack(list(counts.values()))  # count(*) at least
-    counts = pd.DataFrame(matrix, columns=list(counts), index=raw.index)
+    names = list(counts)
     first = (raw["flag"] == 0).to_numpy()
-    fine = pd.concat([raw.loc[first, scan.fine], counts[first]], axis=1)
     # With stratum weights the second grouping has the agency too, in the fine columns' place.
     keys = [*second, "agency_id"] if "agency_id" in scan.second else second
-    by = pd.concat([raw.loc[~first, keys], counts[~first]], axis=1)
-    return fine.reset_index(drop=True), by.reset_index(drop=True)
+
+    def frame(rows, columns):
+        # Row positions taken from numpy, not pandas' boolean .loc (a third of the reading).
+        rows = np.flatnonzero(rows)
+        groups = raw[columns].take(rows).reset_index(drop=True)
+        return pd.concat([groups, pd.DataFrame(matrix[rows], columns=names)], axis=1)
+
+    return frame(first, scan.fine), frame(~first, keys)
 
 
 def overflows(*frames) -> bool:
