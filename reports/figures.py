@@ -353,9 +353,16 @@ def _jsons(columns: list[np.ndarray | None], rows: np.ndarray, keep: np.ndarray)
                 for t, k in zip(texts, keep[:, b], strict=True)
             ]
         )
+    # Most blocks have no JSON: each run of them is one constant piece of NULLs.
+    pieces: list = []
+    for cell in cells:
+        if cell is None and pieces and isinstance(pieces[-1], bytes):
+            pieces[-1] += _NULL
+        else:
+            pieces.append(_NULL if cell is None else cell)
     head = _array_head("jsonb", len(columns), True)
     out = []
     for i in range(len(rows)):
-        body = head + b"".join(_NULL if c is None else c[i] for c in cells)
-        out.append(_field(body))
+        body = b"".join([p if isinstance(p, bytes) else p[i] for p in pieces])
+        out.append(_field(head + body))
     return out
