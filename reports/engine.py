@@ -409,7 +409,7 @@ def tally_frame(spec: Spec, scans, weights=None):
     # One array for every cut, built at once (a frame per cut, then pandas' concat and fillna,
     # cost more than the sums). A count only the campaign has (the distributions of the profile
     # and procedure answers) is 0 in the other cuts.
-    columns = list(campaign)
+    columns = list(campaign)  # the scan's counts first, then the distributions
     dtype = "float64" if weights is not None else "int64"
     matrix = np.zeros((len(cuts), len(columns)), dtype=dtype)
     matrix[0] = [campaign[name] for name in columns]

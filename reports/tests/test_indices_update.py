@@ -1,6 +1,7 @@
 """The incremental update: folding new answers into stored results gives exactly the figures of a
 full recompute, and anything other than added answers falls back to the full recompute."""
 
+import numpy as np
 import pytest
 
 from reports import indices
@@ -183,3 +184,34 @@ def test_a_weighted_run_keeps_no_counts(world, campaign):
     indices_compute(campaign=campaign)
 
     assert not IndexTally.objects.filter(campaign=campaign).exists()
+
+
+def test_kept_counts_add_new_cuts_and_say_which_rows_were_reached():
+    kept = indices.Kept([("campaign", ""), ("agency", "1")], ["responses", "n:1.1"], np.array(
+        [[10, 9], [4, 4]]
+    ))  # fmt: skip
+    delta = indices.Kept([("agency", "2"), ("campaign", "")], ["responses", "n:1.1"], np.array(
+        [[3, 2], [3, 2]]
+    ))  # fmt: skip
+
+    merged, reached = kept.add(delta)
+
+    assert merged.keys == [("campaign", ""), ("agency", "1"), ("agency", "2")]
+    assert merged.counts.tolist() == [[13, 11], [4, 4], [3, 2]]
+    assert reached.tolist() == [2, 0]
+    assert kept.counts.tolist() == [[10, 9], [4, 4]]  # left as it was
+    frame = merged.frame(reached)
+    assert frame.to_dict("records") == [
+        {"cut": "agency", "key": "2", "responses": 3, "n:1.1": 2},
+        {"cut": "campaign", "key": "", "responses": 13, "n:1.1": 11},
+    ]
+
+
+def test_kept_counts_of_other_names_are_aligned_by_name():
+    kept = indices.Kept([("campaign", "")], ["responses", "n:1.1"], np.array([[10, 9]]))
+    delta = indices.Kept([("campaign", "")], ["n:1.2", "responses"], np.array([[1, 2]]))
+
+    merged, _reached = kept.add(delta)
+
+    assert merged.names == ["responses", "n:1.1", "n:1.2"]
+    assert merged.counts.tolist() == [[12, 9, 1]]
