@@ -87,6 +87,14 @@ def test_the_cuts_new_answers_reach_carry_the_new_data_version(world, campaign):
     assert versions[str(world.phu_vang.pk)] == before
 
 
+def _assert_update_equals_recompute(campaign):
+    run = indices_update(campaign=campaign)
+    updated = _results(campaign)
+    assert run.rows == len(updated)
+    indices_compute(campaign=campaign)
+    assert updated == _results(campaign)
+
+
 def test_answers_that_reach_every_cut_replace_them_all(world, campaign, monkeypatch):
     # The same twelve answers again: every cut they made is reached, and the old cuts go by
     # campaign, not by key (a failing statement in its place shows it is not run).
@@ -95,24 +103,14 @@ def test_answers_that_reach_every_cut_replace_them_all(world, campaign, monkeypa
         make_response(campaign, scope[seed % 2], _scores(campaign.questionnaire, seed))
     monkeypatch.setattr(indices, "DROP_CUTS", "SELECT 1 / 0")
 
-    run = indices_update(campaign=campaign)
-    updated = _results(campaign)
-
-    assert run.rows == len(updated)
-    indices_compute(campaign=campaign)
-    assert updated == _results(campaign)
+    _assert_update_equals_recompute(campaign)
 
 
 def test_answers_that_reach_some_cuts_replace_only_those(world, campaign, monkeypatch):
     make_response(campaign, world.huong_tra, _scores(campaign.questionnaire, 300))
     monkeypatch.setattr(indices, "DROP_ALL_CUTS", "SELECT 1 / 0")
 
-    run = indices_update(campaign=campaign)
-    updated = _results(campaign)
-
-    assert run.rows == len(updated)
-    indices_compute(campaign=campaign)
-    assert updated == _results(campaign)
+    _assert_update_equals_recompute(campaign)
 
 
 def test_nothing_new_changes_nothing(world, campaign):
