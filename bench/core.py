@@ -48,8 +48,8 @@ def timed(fn, repeat: int = 1, before=None, warmup: int = 0) -> float:
     return statistics.median(times)
 
 
-# The tables an index run rewrites: its figures, the counts kept behind them, the answer counts.
-RESULT_TABLES = ["reports_indexcut", "reports_indextally", "surveys_responsecount"]
+# The tables an index run rewrites: its figures (and the counts behind them), the answer counts.
+RESULT_TABLES = ["reports_indexcut", "surveys_responsecount"]
 
 
 def vacuum_results() -> None:

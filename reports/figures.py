@@ -250,6 +250,7 @@ def _long(tallies: pd.DataFrame, blocks: list[dict]) -> pd.DataFrame:
 WIDE_COLUMNS = [
     "campaign_id", "cut", "cut_key", "figures", "codes", "kinds", "figure_values", "ns",
     "positives", "lows", "highs", "low_ns", "rates", "extras", "engine_version", "data_version",
+    "counts",
 ]  # fmt: skip
 # PostgreSQL's type oids of the array elements, as binary COPY names them.
 _OIDS = {">f8": 701, ">i4": 23, "?": 16, "varchar": 1043, "jsonb": 3802}
@@ -257,10 +258,16 @@ _NULL = struct.pack(">i", -1)
 
 
 def figures_copy(
-    campaign_id: int, tallies: pd.DataFrame, blocks: list[dict], versions: tuple[str, str]
+    campaign_id: int,
+    tallies: pd.DataFrame,
+    blocks: list[dict],
+    versions: tuple[str, str],
+    counts: np.ndarray | None = None,
 ) -> tuple[list[bytes], int]:
     """The figures of `blocks` as rows of reports_indexcut (one per cut, WIDE_COLUMNS) in
     PostgreSQL's binary COPY format, without its header and trailer; and the number of figures.
+    `counts` (one row per row of `tallies`, each below 2**31) are the counts kept with each cut,
+    as int32.
 
     Binary, and with no NULL inside the numeric arrays, so that numpy lays out every array at
     once and PostgreSQL parses no text: NaN stands for a missing value, interval or rate, -1 for
@@ -298,11 +305,15 @@ def figures_copy(
     codes = _texts([b["code"] for b in blocks])
     kinds = _texts([b["kind"] for b in blocks])
     tail = b"".join(_field(v.encode()) for v in versions)
+    if counts is None:
+        kept = [_NULL] * len(rows)
+    else:
+        kept = [_field(row.tobytes()) for row in counts[rows].astype("<i4")]
     out = []
     figures = keep.sum(axis=1)
     for i, r in enumerate(rows):
         names = _field(cut[r].encode()) + _field(key[r].encode()) + _int4(figures[i])
-        out.append(b"".join((head, names, codes, kinds, *(c[i] for c in columns), tail)))
+        out.append(b"".join((head, names, codes, kinds, *(c[i] for c in columns), tail, kept[i])))
     return out, int(keep.sum())
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import struct
@@ -32,7 +31,7 @@ from reports.engine import (
     tally_sql,
 )
 from reports.figures import WIDE_COLUMNS, figure_blocks, figures_copy
-from reports.models import IndexCut, IndexRun, IndexTally
+from reports.models import IndexCut, IndexRun
 from surveys.models import Campaign, Element, Item, Questionnaire, Scale
 from surveys.selectors.questionnaires import published_once
 
@@ -257,27 +256,34 @@ def _compute(campaign: Campaign) -> IndexRun:
     # The old figures go while the database scans the answers.
     drop = IndexCut.objects.filter(campaign=campaign).delete
     tallies = tally_frame(spec, _scans(spec, campaign, 0, max_id, answers, drop), weights)
-    rows = _write(campaign, spec, tallies, version)
-    _keep_tallies(campaign, None if weights is not None else Kept.of(tallies))
+    # Weighted sums are not kept: a weighted campaign is always recomputed in full. Counts are
+    # kept as int32: a cut of 2**31 answers or more would be too, always.
+    kept = Kept.of(tallies) if weights is None else None
+    fits = kept is not None and (not kept.counts.size or kept.counts.max() < 2**31)
+    run.tally_names = kept.names if fits else []
+    rows = _write(campaign, spec, tallies, version, run.tally_names)
     _finish(run, version, max_id, started, rows)
     log.info("indices of %s: %d figures in %.2f s", campaign.code, rows, run.seconds)
     return run
 
 
-def _write(campaign: Campaign, spec: Spec, tallies: pd.DataFrame, version: str) -> int:
+def _write(
+    campaign: Campaign, spec: Spec, tallies: pd.DataFrame, version: str, names: list[str]
+) -> int:
     """COPY the figures of the cuts in `tallies` in as the campaign's results, one IndexCut row
-    per cut; the number of figures."""
-    rows, figures = _figure_rows(campaign, spec, tallies, version)
+    per cut with its counts `names` (none when empty); the number of figures."""
+    rows, figures = _figure_rows(campaign, spec, tallies, version, names)
     _copy_in(rows)
     return figures
 
 
 def _figure_rows(
-    campaign: Campaign, spec: Spec, tallies: pd.DataFrame, version: str
+    campaign: Campaign, spec: Spec, tallies: pd.DataFrame, version: str, names: list[str]
 ) -> tuple[list[bytes], int]:
     """The IndexCut rows of the cuts in `tallies`, in binary COPY form; the number of figures."""
     blocks = figure_blocks(spec, tallies, settings.INDEX_MIN_N)
-    return figures_copy(campaign.pk, tallies, blocks, (ENGINE_VERSION, version))
+    counts = tallies[names].to_numpy(dtype="int64") if names else None
+    return figures_copy(campaign.pk, tallies, blocks, (ENGINE_VERSION, version), counts)
 
 
 def _copy_in(rows: list[bytes]) -> None:
@@ -322,17 +328,17 @@ def indices_update(*, campaign: Campaign) -> IndexRun:
                 run.status = IndexRun.Status.DONE
                 run.save(update_fields=["status"])
             return run
-        stored = _stored_tallies(campaign) if _only_added(campaign, run, version) else None
-        if stored is not None:
+        if run.tally_names and _only_added(campaign, run, version):
             # The answers added: what the counts in the two versions differ by.
             added = _parse_version(version)[1] - _parse_version(run.data_version)[1]
             span = (run.watermark, max_id, added)
-            rows = _fold_in(campaign, span, version, run.rows, stored)
-            _finish(run, version, max_id, started, rows)
-            log.info(
-                "indices of %s: %d figures updated in %.3f s", campaign.code, rows, run.seconds
-            )
-            return run
+            rows = _fold_in(campaign, span, version, run.rows, run.tally_names)
+            if rows is not None:
+                _finish(run, version, max_id, started, rows)
+                log.info(
+                    "indices of %s: %d figures updated in %.3f s", campaign.code, rows, run.seconds
+                )
+                return run
     return indices_compute(campaign=campaign)
 
 
@@ -377,13 +383,10 @@ class Kept:
         return cls(keys, names, tallies[names].to_numpy(dtype="int64"))
 
     def add(self, delta: Kept) -> tuple[Kept, np.ndarray]:
-        """These counts plus `delta`'s (cuts new to them appended), and the rows of the sum
-        that `delta` reaches, in its order."""
-        if delta.names != self.names:  # never from one engine version; aligned the slow way
-            names = list(dict.fromkeys([*self.names, *delta.names]))
-            return Kept(self.keys, names, self._columns(names)).add(
-                Kept(delta.keys, names, delta._columns(names))
-            )
+        """These counts plus `delta`'s (of the same names; cuts new to them appended), and the
+        rows of the sum that `delta` reaches, in its order."""
+        if delta.names != self.names:
+            raise ValueError("counts of other names")
         place = {key: row for row, key in enumerate(self.keys)}
         new = [key for key in delta.keys if key not in place]
         keys = self.keys + new
@@ -404,68 +407,30 @@ class Kept:
         frame.insert(0, "cut", [self.keys[r][0] for r in rows])
         return frame
 
-    def _columns(self, names: list[str]) -> np.ndarray:
-        out = np.zeros((len(self.keys), len(names)), dtype="int64")
-        for i, name in enumerate(names):
-            if name in self.names:
-                out[:, i] = self.counts[:, self.names.index(name)]
-        return out
 
-
-# Sent as binary on a server-side binding cursor: Django's cursor binds on the client, which
-# writes half a megabyte of counts into the SQL text as hex.
-KEEP_TALLIES = (
-    "INSERT INTO reports_indextally (campaign_id, data) VALUES (%s, %b) "
-    "ON CONFLICT (campaign_id) DO UPDATE SET data = excluded.data"
+# The counts kept on some cuts of a campaign, read as binary (bytea as bytes, not as hex).
+STORED_COUNTS = (
+    "SELECT cut, cut_key, counts FROM reports_indexcut WHERE campaign_id = %s "
+    "AND (cut, cut_key) IN (SELECT * FROM unnest(%s::varchar[], %s::varchar[]))"
 )
 
 
-def _keep_tallies(campaign: Campaign, kept: Kept | None) -> None:
-    """Store the counts behind the figures just written, or drop them (None: weighted sums are
-    not kept)."""
-    if kept is None:
-        IndexTally.objects.filter(campaign=campaign).delete()
-        return
+def _stored_counts(campaign: Campaign, keys: list[tuple[str, str]], names: list[str]):
+    """The counts kept on those of the campaign's cuts `keys` that are stored, or None when one
+    of them has none (results stored before counts were kept on each cut)."""
+    params = [campaign.pk, [cut for cut, _key in keys], [key for _cut, key in keys]]
     with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(KEEP_TALLIES, [campaign.pk, _tally_data(kept)])
-
-
-def _tally_data(kept: Kept) -> bytes:
-    """The kept counts as numpy's .npz."""
-    counts = kept.counts
-    if counts.size and counts.max() < 2**31:
-        counts = counts.astype("int32")  # half the bytes to store: 9 MB for 63 provinces
-    buffer = io.BytesIO()
-    np.savez(
-        buffer,
-        cut=np.array([cut for cut, _key in kept.keys], dtype=str),
-        key=np.array([key for _cut, key in kept.keys], dtype=str),
-        names=np.array(kept.names, dtype=str),
-        counts=counts,
-    )
-    return buffer.getvalue()
-
-
-def _stored_tallies(campaign: Campaign) -> Kept | None:
-    """The counts kept by the last run, or None: results written before counts were kept, or
-    by a weighted run, are recomputed in full."""
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(
-            "SELECT data FROM reports_indextally WHERE campaign_id = %s", [campaign.pk], binary=True
-        )
-        found = cursor.fetchone()
-    if found is None:
+        cursor.execute(STORED_COUNTS, params, binary=True)
+        found = cursor.fetchall()
+    width = 4 * len(names)
+    if any(counts is None or len(counts) != width for _cut, _key, counts in found):
         return None
-    with np.load(io.BytesIO(bytes(found[0])), allow_pickle=False) as stored:
-        keys = list(zip(stored["cut"].tolist(), stored["key"].tolist(), strict=True))
-        return Kept(keys, stored["names"].tolist(), stored["counts"].astype("int64"))
+    data = b"".join(bytes(counts) for _cut, _key, counts in found)
+    counts = np.frombuffer(data, dtype="<i4").reshape(len(found), len(names)).astype("int64")
+    return Kept([(cut, key) for cut, key, _counts in found], list(names), counts)
 
 
-# The cuts of a campaign (some of them) deleted, and how many figures they had.
-DROP_ALL_CUTS = (
-    "WITH gone AS (DELETE FROM reports_indexcut WHERE campaign_id = %s RETURNING figures) "
-    "SELECT coalesce(sum(figures), 0) FROM gone"
-)
+# Some cuts of a campaign deleted, and how many figures they had.
 DROP_CUTS = (
     "WITH gone AS (DELETE FROM reports_indexcut WHERE campaign_id = %s AND (cut, cut_key) IN "
     "(SELECT * FROM unnest(%s::varchar[], %s::varchar[])) RETURNING figures) "
@@ -474,38 +439,36 @@ DROP_CUTS = (
 
 
 def _fold_in(
-    campaign: Campaign, span: tuple[int, int, int], version: str, rows: int, stored: Kept
-) -> int:
+    campaign: Campaign, span: tuple[int, int, int], version: str, rows: int, names: list[str]
+) -> int | None:
     """Add the tallies of the answers after < id <= upto (`span`: after, upto, how many) to the
-    `stored` ones (kept by the last run), and rewrite the figures of the cuts they touch."""
+    counts kept on the cuts they reach (`names`: the last run's), and rewrite those cuts; the
+    number of figures of the campaign, or None, having written nothing, when the counts cannot
+    be added up (the full recompute then counts everything)."""
     after, upto, answers = span
     spec = questionnaire_spec(campaign.questionnaire)
     scans = _scans(spec, campaign, after, upto, answers)
     delta = tally_frame(spec, scans, stratum_weights(campaign))
-    delta = delta[(delta["cut"] == CutKind.CAMPAIGN) | (delta["key"] != "")]
-    merged, reached = stored.add(Kept.of(delta))
-    # Only the cuts the new answers reach, in their order.
+    delta = Kept.of(delta[(delta["cut"] == CutKind.CAMPAIGN) | (delta["key"] != "")])
+    stored = _stored_counts(campaign, delta.keys, names) if delta.names == names else None
+    if stored is None:
+        return None
+    # Only the cuts the new answers reach are read, added to and written, in their order.
+    merged, reached = stored.add(delta)
+    if merged.counts.size and merged.counts.max() >= 2**31:
+        return None  # no longer fits the kept int32s
     tallies = merged.frame(reached)
-    keys = [merged.keys[r] for r in reached]
-    # A NULL group (no district in the 2-tier era) is kept in the counts, never as a cut.
-    stored_cuts = {(cut, key) for cut, key in stored.keys if cut == CutKind.CAMPAIGN or key}
-    # The old cuts' deletion and the new counts go to the server at once (psycopg's pipeline
-    # mode), which carries them out while the figures are computed here.
+    cut_keys = [[merged.keys[r][0] for r in reached], [merged.keys[r][1] for r in reached]]
+    # The old cuts are deleted while the new ones are computed here (psycopg's pipeline mode
+    # sends the statement without waiting for it).
     conn = connection.connection
-    with psycopg.Cursor(conn) as dropped, psycopg.Cursor(conn) as kept:
+    with psycopg.Cursor(conn) as dropped:
         with conn.pipeline():
-            if stored_cuts <= set(keys):
-                # Every cut is reached (a thousand answers reach Huế's 367): no join on keys.
-                dropped.execute(DROP_ALL_CUTS, [campaign.pk])
-            else:
-                cut_keys = [[c for c, _k in keys], [k for _c, k in keys]]
-                dropped.execute(DROP_CUTS, [campaign.pk, *cut_keys])
-            kept.execute(KEEP_TALLIES, [campaign.pk, _tally_data(merged)])
+            dropped.execute(DROP_CUTS, [campaign.pk, *cut_keys])
             # The same column-wise arithmetic as the full recompute, so both give the same
             # figures. The figures of cuts no new answer reaches stay as they are, stamped
             # with the data version they were computed from (still their data).
-            new_rows, figures = _figure_rows(campaign, spec, tallies, version)
+            new_rows, figures = _figure_rows(campaign, spec, tallies, version, names)
         rows -= dropped.fetchone()[0]
     _copy_in(new_rows)
-    rows += figures
-    return rows
+    return rows + figures

@@ -61,6 +61,10 @@ class IndexCut(models.Model):
     extras = ArrayField(models.JSONField(null=True))
     engine_version = models.CharField(max_length=10)
     data_version = models.CharField(max_length=60)
+    # The counts behind the figures (engine.tally_frame's row of the cut) as int32, in the order
+    # of IndexRun.tally_names: new answers are added to them, not to counts read back from the
+    # figures. NULL after a weighted run, which is always recomputed in full.
+    counts = models.BinaryField(null=True)
 
     class Meta:
         verbose_name = _("kết quả một lát cắt")
@@ -104,22 +108,6 @@ class IndexResult(models.Model):
         return f"{self.campaign_id} {self.cut}:{self.cut_key} {self.code} = {self.value}"
 
 
-class IndexTally(models.Model):
-    """The counts behind a campaign's stored figures (one row of counts per cut, as numpy's .npz),
-    written with them: new answers are added to these counts, not to counts read back from
-    every figure. Not kept for a weighted campaign, which always recomputes in full."""
-
-    campaign = models.OneToOneField("surveys.Campaign", models.CASCADE, related_name="+")
-    data = models.BinaryField()
-
-    class Meta:
-        verbose_name = _("bảng đếm chỉ số")
-        verbose_name_plural = _("bảng đếm chỉ số")
-
-    def __str__(self) -> str:
-        return f"{self.campaign_id}"
-
-
 class IndexRun(models.Model):
     """The state of a campaign's index computation: a job row the pages read, not Celery's."""
 
@@ -140,6 +128,8 @@ class IndexRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     seconds = models.FloatField(null=True, blank=True)
     rows = models.PositiveIntegerField(default=0)
+    # The names of the counts kept on the run's cuts (IndexCut.counts); empty: none kept.
+    tally_names = ArrayField(models.CharField(max_length=80), default=list, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

@@ -6,7 +6,7 @@ import pytest
 
 from reports import indices
 from reports.indices import indices_compute, indices_update
-from reports.models import IndexResult, IndexRun, IndexTally
+from reports.models import IndexCut, IndexResult, IndexRun
 from reports.tests.conftest import make_results_campaign
 from surveys.models import Response
 from surveys.services.questionnaires import questionnaires_load_national
@@ -95,20 +95,17 @@ def _assert_update_equals_recompute(campaign):
     assert updated == _results(campaign)
 
 
-def test_answers_that_reach_every_cut_replace_them_all(world, campaign, monkeypatch):
-    # The same twelve answers again: every cut they made is reached, and the old cuts go by
-    # campaign, not by key (a failing statement in its place shows it is not run).
+def test_answers_that_reach_every_cut_replace_them_all(world, campaign):
+    # The same twelve answers again: every cut they made is reached.
     scope = [world.phu_vang, world.phu_thuan]
     for seed in range(12):
         make_response(campaign, scope[seed % 2], _scores(campaign.questionnaire, seed))
-    monkeypatch.setattr(indices, "DROP_CUTS", "SELECT 1 / 0")
 
     _assert_update_equals_recompute(campaign)
 
 
-def test_answers_that_reach_some_cuts_replace_only_those(world, campaign, monkeypatch):
+def test_answers_that_reach_some_cuts_replace_only_those(world, campaign):
     make_response(campaign, world.huong_tra, _scores(campaign.questionnaire, 300))
-    monkeypatch.setattr(indices, "DROP_ALL_CUTS", "SELECT 1 / 0")
 
     _assert_update_equals_recompute(campaign)
 
@@ -163,9 +160,16 @@ def test_two_updates_in_a_row_add_to_the_counts_the_first_one_kept(world, campai
     assert updated == _results(campaign)
 
 
-def test_results_without_their_kept_counts_are_recomputed_in_full(world, campaign, monkeypatch):
-    # Results written before the counts were kept (or by a weighted run) have none to add to.
-    IndexTally.objects.filter(campaign=campaign).delete()
+@pytest.mark.parametrize("missing", ["names", "counts"])
+def test_results_without_their_kept_counts_are_recomputed_in_full(
+    world, campaign, monkeypatch, missing
+):
+    # Results written before the counts were kept on each cut (or by a weighted run) have none
+    # to add to.
+    if missing == "names":
+        IndexRun.objects.filter(campaign=campaign).update(tally_names=[])
+    else:
+        IndexCut.objects.filter(campaign=campaign, cut="campaign").update(counts=None)
     _add(campaign, world, [400])
     full_calls = []
     monkeypatch.setattr(indices, "indices_compute", lambda **kw: full_calls.append(kw))
@@ -179,9 +183,12 @@ def test_a_weighted_run_keeps_no_counts(world, campaign):
     campaign.weighted = True
     campaign.save(update_fields=["weighted"])
 
-    indices_compute(campaign=campaign)
+    run = indices_compute(campaign=campaign)
 
-    assert not IndexTally.objects.filter(campaign=campaign).exists()
+    assert run.tally_names == []
+    assert set(IndexCut.objects.filter(campaign=campaign).values_list("counts", flat=True)) == {
+        None
+    }
 
 
 def test_kept_counts_add_new_cuts_and_say_which_rows_were_reached():
@@ -205,11 +212,9 @@ def test_kept_counts_add_new_cuts_and_say_which_rows_were_reached():
     ]
 
 
-def test_kept_counts_of_other_names_are_aligned_by_name():
+def test_kept_counts_of_other_names_are_not_added():
     kept = indices.Kept([("campaign", "")], ["responses", "n:1.1"], np.array([[10, 9]]))
-    delta = indices.Kept([("campaign", "")], ["n:1.2", "responses"], np.array([[1, 2]]))
+    delta = indices.Kept([("campaign", "")], ["n:1.1", "responses"], np.array([[1, 2]]))
 
-    merged, _reached = kept.add(delta)
-
-    assert merged.names == ["responses", "n:1.1", "n:1.2"]
-    assert merged.counts.tolist() == [[12, 9, 1]]
+    with pytest.raises(ValueError):
+        kept.add(delta)
