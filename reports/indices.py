@@ -257,7 +257,8 @@ def _compute(campaign: Campaign) -> IndexRun:
     drop = IndexCut.objects.filter(campaign=campaign).delete
     tallies = tally_frame(spec, _scans(spec, campaign, 0, max_id, answers, drop), weights)
     # Weighted sums are not kept: a weighted campaign is always recomputed in full. Counts are
-    # kept as int32: a cut of 2**31 answers or more would be too, always.
+    # kept as int32; a campaign with a count of 2**31 or more keeps none, and is recomputed in
+    # full too.
     kept = Kept.of(tallies) if weights is None else None
     fits = kept is not None and (not kept.counts.size or kept.counts.max() < 2**31)
     run.tally_names = kept.names if fits else []
