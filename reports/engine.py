@@ -423,6 +423,17 @@ def tally_frame(spec: Spec, scans, weights=None):
     return frame
 
 
+def count_columns(tallies) -> list[str]:
+    """The counts of a tally_frame, by name: every column but `cut` and `key`."""
+    return [name for name in tallies.columns if name not in ("cut", "key")]
+
+
+def real_cuts(tallies):
+    """Which rows of a tally_frame are cuts: a NULL group (no district in the 2-tier era) is
+    counted, but is not a cut."""
+    return (tallies["cut"].to_numpy() == CutKind.CAMPAIGN) | (tallies["key"].to_numpy() != "")
+
+
 # Up to this many groups in a frame, _sums adds them up in numpy.
 SMALL_FRAME = 50_000
 

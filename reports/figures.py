@@ -13,7 +13,7 @@ import struct
 import numpy as np
 import pandas as pd
 
-from reports.engine import Z95, Spec
+from reports.engine import Z95, Spec, count_columns, real_cuts
 
 COLUMNS = ["cut", "key", "code", "kind", "value", "n", "positive", "low", "high", "low_n", "extra"]
 
@@ -86,7 +86,7 @@ def figure_blocks(spec: Spec, tallies: pd.DataFrame, min_n: int) -> list[dict]:
 
     # Every count as float64 at once: a column at a time cost 20 to 50 µs each, a sixth of an
     # update after 1,000 answers.
-    names = [name for name in tallies.columns if name not in ("cut", "key")]
+    names = count_columns(tallies)
     matrix = tallies[names].to_numpy(dtype="float64")
     columns = {name: matrix[:, i] for i, name in enumerate(names)}
 
@@ -216,6 +216,13 @@ def _extra(block: dict, size: int) -> np.ndarray:
     )
 
 
+def _kept(blocks: list[dict], size: int) -> np.ndarray:
+    """Which figures each cut has: a row per cut, a column per block."""
+    return np.column_stack(
+        [np.ones(size, dtype=bool) if b["keep"] is None else b["keep"] for b in blocks]
+    )
+
+
 def _long(tallies: pd.DataFrame, blocks: list[dict]) -> pd.DataFrame:
     """The blocks (one figure of every cut each) as rows, cut by cut."""
     size = len(tallies)
@@ -232,11 +239,7 @@ def _long(tallies: pd.DataFrame, blocks: list[dict]) -> pd.DataFrame:
     for name in ("value", "n", "positive", "low", "high", "low_n"):
         frame[name] = np.column_stack([b[name] for b in blocks]).reshape(-1)
     frame["extra"] = np.column_stack([_extra(b, size) for b in blocks]).reshape(-1)
-    keep = np.column_stack(
-        [np.ones(size, dtype=bool) if b["keep"] is None else b["keep"] for b in blocks]
-    ).reshape(-1)
-    # A NULL group (e.g. no district in the 2-tier era) is not a cut.
-    keep &= (frame["cut"].to_numpy() == "campaign") | (frame["key"].to_numpy() != "")
+    keep = _kept(blocks, size).reshape(-1) & np.repeat(real_cuts(tallies), count)
     frame = frame[keep].reset_index(drop=True)
     frame["n"] = frame["n"].astype("int64")
     frame["positive"] = frame["positive"].astype("float64").round().astype("Int64")
@@ -278,11 +281,8 @@ def figures_copy(
     size = len(tallies)
     cut = tallies["cut"].to_numpy(dtype=object)
     key = tallies["key"].to_numpy(dtype=object)
-    # A NULL group (e.g. no district in the 2-tier era) is not a cut.
-    rows = np.flatnonzero((cut == "campaign") | (key != ""))
-    keep = np.column_stack(
-        [np.ones(size, dtype=bool) if b["keep"] is None else b["keep"] for b in blocks]
-    )[rows]
+    rows = np.flatnonzero(real_cuts(tallies))
+    keep = _kept(blocks, size)[rows]
 
     def matrix(name: str, missing: float = np.nan) -> np.ndarray:
         values = [np.full(size, missing) if b[name] is None else b[name] for b in blocks]
