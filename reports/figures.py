@@ -51,23 +51,23 @@ def _json_numbers(values: np.ndarray) -> np.ndarray:
 
 
 def _json_objects(keys: list[str], columns: list[np.ndarray]) -> np.ndarray:
-    """A JSON object of numbers per row, one key per column: one format per row, where adding
-    the columns' text one by one cost three string concatenations per number."""
-    template = "{" + ", ".join(f'"{key}": %s' for key in keys) + "}"
-    texts = [_json_numbers(column).tolist() for column in columns]
-    out = np.empty(len(columns[0]) if columns else 0, dtype=object)
-    out[:] = [template % row for row in zip(*texts, strict=True)]
-    return out
+    """A JSON object of numbers per row, one key per column."""
+    size = len(columns[0]) if columns else 0
+    fields = [(key, _json_numbers(column)) for key, column in zip(keys, columns, strict=True)]
+    return _object(fields, size)
 
 
 def _object(fields: list[tuple[str, np.ndarray]], size: int) -> np.ndarray:
-    """A JSON object per row from (key, JSON text column) pairs."""
+    """A JSON object per row from (key, JSON text column) pairs: one format per row, where
+    adding the columns' text one by one cost three string concatenations per value."""
+    out = np.empty(size, dtype=object)
     if not fields:
-        return np.full(size, "{}", dtype=object)
-    text = np.full(size, "{", dtype=object)
-    for i, (key, column) in enumerate(fields):
-        text = text + (", " if i else "") + f'"{key}": ' + column
-    return text + "}"
+        out[:] = "{}"
+        return out
+    template = "{" + ", ".join(f'"{key}": %s' for key, _column in fields) + "}"
+    columns = [column.tolist() for _key, column in fields]
+    out[:] = [template % row for row in zip(*columns, strict=True)]
+    return out
 
 
 def figures_frame(spec: Spec, tallies: pd.DataFrame, min_n: int) -> pd.DataFrame:
