@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from reports import indices
 from reports.indices import indices_compute
 from reports.models import IndexResult
 from surveys.models import Campaign, CampaignAgency, Response
@@ -94,6 +95,21 @@ def test_it_is_idempotent(world, setup):
         IndexResult.objects.filter(campaign=setup).values_list("cut", "cut_key", "code", "value")
     )
     assert first == again and run.rows == len(again)
+
+
+def test_cuts_written_a_few_at_a_time_are_those_written_at_once(world, setup, monkeypatch):
+    _answer(setup, world.phu_vang, [5, 4, 3, None, 4])
+    _answer(setup, world.huong_tra, [1, 5, 4, 4, 3], channel="paper")
+    run = indices_compute(campaign=setup)
+    columns = ("cut", "cut_key", "code", "value", "n", "positive", "low", "high", "extra")
+    whole = sorted(IndexResult.objects.filter(campaign=setup).values_list(*columns))
+    monkeypatch.setattr(indices, "WRITE_CHUNK", 2)
+    assert len({(cut, key) for cut, key, *_rest in whole}) > 2 * indices.WRITE_CHUNK
+
+    again = indices_compute(campaign=setup)
+
+    assert sorted(IndexResult.objects.filter(campaign=setup).values_list(*columns)) == whole
+    assert again.rows == run.rows == len(whole)
 
 
 def test_it_takes_the_general_item_when_the_version_says_so(world, settings):

@@ -174,12 +174,17 @@ def test_results_without_their_kept_counts_are_recomputed_in_full(
         names = [run.tally_names[1], run.tally_names[0], *run.tally_names[2:]]
         IndexRun.objects.filter(campaign=campaign).update(tally_names=names)
     _add(campaign, world, [400])
+    stored = sorted(IndexCut.objects.filter(campaign=campaign).values_list("cut", "cut_key"))
     full_calls = []
     monkeypatch.setattr(indices, "indices_compute", lambda **kw: full_calls.append(kw))
 
     indices_update(campaign=campaign)
 
     assert full_calls == [{"campaign": campaign}]
+    # Nothing of the update stays behind: the stored cuts it took are put back.
+    assert sorted(IndexCut.objects.filter(campaign=campaign).values_list("cut", "cut_key")) == (
+        stored
+    )
 
 
 def test_a_weighted_run_keeps_no_counts(world, campaign):
