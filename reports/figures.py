@@ -1,9 +1,10 @@
 """Every figure of every cut at once, column by column: the full recompute's fast path.
 
-The rules are those of `engine.figures_from_tally` (which the incremental update and the tests
-use one cut at a time); `test_figures_frame` holds the two equal on random tallies. With
-thousands of agencies a campaign has a million figures, and a loop in Python over them, one
-dict and one json.dumps each, cost more than the scans.
+The rules are those of `engine.figures_from_tally` (which the tests use one cut at a time);
+`test_figures_frame` holds the two equal on random tallies. With thousands of agencies a
+campaign has a million figures, and a loop in Python over them, one dict and one json.dumps
+each, cost more than the scans. `figure_blocks` computes them, `figures_copy` lays them out as
+the rows of reports_indexcut.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ import numpy as np
 import pandas as pd
 
 from reports.engine import Z95, Spec, count_columns, real_cuts
-
-COLUMNS = ["cut", "key", "code", "kind", "value", "n", "positive", "low", "high", "low_n", "extra"]
 
 
 def _round4(values: np.ndarray) -> np.ndarray:
@@ -68,12 +67,6 @@ def _object(fields: list[tuple[str, np.ndarray]], size: int) -> np.ndarray:
     columns = [column.tolist() for _key, column in fields]
     out[:] = [template % row for row in zip(*columns, strict=True)]
     return out
-
-
-def figures_frame(spec: Spec, tallies: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """The figures of every cut of `tallies` (engine.tally_frame), one row per figure, with
-    COLUMNS; `extra` is JSON text. Rows come cut by cut in the order of figures_from_tally."""
-    return _long(tallies, figure_blocks(spec, tallies, min_n))
 
 
 def figure_blocks(spec: Spec, tallies: pd.DataFrame, min_n: int) -> list[dict]:
@@ -205,48 +198,11 @@ def figure_blocks(spec: Spec, tallies: pd.DataFrame, min_n: int) -> list[dict]:
     return blocks
 
 
-def _extra(block: dict, size: int) -> np.ndarray:
-    """The whole JSON text of a block's `extra`: its rate first, then the rest."""
-    rest = block["extra"]
-    if block["rate"] is None:
-        return np.full(size, "{}", dtype=object) if rest is None else rest
-    rate = '{"rate": ' + _json_numbers(block["rate"])
-    return (
-        rate + "}" if rest is None else rate + ", " + np.array([r[1:] for r in rest], dtype=object)
-    )
-
-
 def _kept(blocks: list[dict], size: int) -> np.ndarray:
     """Which figures each cut has: a row per cut, a column per block."""
     return np.column_stack(
         [np.ones(size, dtype=bool) if b["keep"] is None else b["keep"] for b in blocks]
     )
-
-
-def _long(tallies: pd.DataFrame, blocks: list[dict]) -> pd.DataFrame:
-    """The blocks (one figure of every cut each) as rows, cut by cut."""
-    size = len(tallies)
-    count = len(blocks)
-    # Row r of block b goes to position r * count + b: each cut's figures stay together.
-    frame = pd.DataFrame(
-        {
-            "cut": np.repeat(tallies["cut"].to_numpy(dtype=object), count),
-            "key": np.repeat(tallies["key"].to_numpy(dtype=object), count),
-            "code": np.tile(np.array([b["code"] for b in blocks], dtype=object), size),
-            "kind": np.tile(np.array([b["kind"] for b in blocks], dtype=object), size),
-        }
-    )
-    for name in ("value", "n", "positive", "low", "high", "low_n"):
-        frame[name] = np.column_stack([b[name] for b in blocks]).reshape(-1)
-    frame["extra"] = np.column_stack([_extra(b, size) for b in blocks]).reshape(-1)
-    keep = _kept(blocks, size).reshape(-1) & np.repeat(real_cuts(tallies), count)
-    frame = frame[keep].reset_index(drop=True)
-    frame["n"] = frame["n"].astype("int64")
-    frame["positive"] = frame["positive"].astype("float64").round().astype("Int64")
-    for name in ("value", "low", "high"):
-        frame[name] = frame[name].astype("float64")
-    frame["low_n"] = frame["low_n"].astype(bool)
-    return frame[COLUMNS]
 
 
 # reports_indexcut's columns, in the order of figures_copy's rows.

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from reports.engine import figures_from_tally
-from reports.figures import figures_frame
 from reports.indices import questionnaire_spec
+from reports.tests.figures_long import figures_frame
 from surveys.services.questionnaires import questionnaires_load_national
 
 MIN_N = 30

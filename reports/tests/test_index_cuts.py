@@ -1,6 +1,6 @@
 """Stored figures: one IndexCut row of arrays per cut, written with binary COPY and read one
 figure per row through the view reports_indexresult, give back exactly the column-wise figures
-(reports.figures.figures_frame) of the same tallies, NULLs and `extra` included."""
+(reports.tests.figures_long.figures_frame) of the same tallies, NULLs and `extra` included."""
 
 import json
 import math
@@ -11,9 +11,9 @@ import pytest
 
 from reports import indices
 from reports.engine import tally_frame
-from reports.figures import figures_frame
 from reports.models import IndexCut, IndexResult
 from reports.tests.conftest import make_results_campaign, random_answers
+from reports.tests.figures_long import figures_frame
 from surveys.models import CampaignAgency
 from surveys.services.questionnaires import questionnaires_load_national
 
