@@ -133,3 +133,34 @@ def test_profile_answers_grouped_apart_or_together_count_the_same(
 
     assert "GROUPING SETS" in tally_sql(spec, separate=True).sql
     assert apart == together
+
+
+@pytest.mark.parametrize("separate", [False, True], ids=["together", "apart"])
+@pytest.mark.parametrize("which", [0, 1], ids=["sipas-2017", "sipas-2023"])
+def test_channel_and_agency_cuts_count_their_own_answers(world, monkeypatch, which, separate):
+    # The channel is grouped with the procedure, the agency with the other unit columns.
+    questionnaire = questionnaires_load_national()[which]
+    agencies = [world.phu_vang, world.huong_tra]
+    campaign = make_results_campaign(
+        world.home_affairs, questionnaire=questionnaire, scope=agencies
+    )
+    random_answers(campaign, agencies, random.Random(20 + which), 90)
+    monkeypatch.setattr(indices, "SEPARATE_SETS_MAX", 10**6 if separate else -1)
+    spec = indices.questionnaire_spec(questionnaire)
+    tallies = {(cut, key): tally for cut, key, tally in _tallies(spec, campaign)}
+    valid = list(campaign.responses.filter(status="valid"))
+    scored = [i for i in spec.items if i.positive and not i.is_multi and i.role != "procedure"]
+
+    groups = {("channel", c): [r for r in valid if r.channel == c] for c in ("online", "paper")}
+    groups |= {("agency", str(a.pk)): [r for r in valid if r.agency_id == a.pk] for a in agencies}
+    for (cut, key), group in groups.items():
+        tally = tallies[(cut, key)]
+        assert tally["responses"] == len(group), (cut, key)
+        for item in scored:
+            given = [r.scores[item.position - 1] for r in group]
+            given = [a for a in given if a is not None]
+            assert tally[f"n:{item.code}"] == len(given), (cut, key, item.code)
+            positive = sum(1 for a in given if a in item.positive)
+            assert tally[f"pos:{item.code}"] == positive, (cut, key, item.code)
+    channels = [key for cut, key in tallies if cut == "channel"]
+    assert sorted(channels) == sorted({r.channel for r in valid})
