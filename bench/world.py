@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from agencies import services as agency_services
 from agencies.models import AdminUnit, Agency, AgencyKind, Era, Tier
 from agencies.units import units_load
+from reports.indices import tallies_prepare
 from surveys.models import Campaign, CampaignAgency, Item, Questionnaire, Response, Scale
 from surveys.services.questionnaires import questionnaires_load_national
 
@@ -40,6 +41,10 @@ def build(
     if not AdminUnit.objects.exists():
         units_load()
     questionnaires_load_national()
+    questionnaire = Questionnaire.objects.get(family="sipas-2017", version=1)
+    # As in a live round, where the first index update after the first answers sets them: the
+    # answers carry their tallies as they are written (a world kept from before gets them now).
+    tallies_prepare(questionnaire=questionnaire)
     campaign = Campaign.objects.filter(code=code).first()
     if campaign is not None and keep and campaign.responses.count() == size:
         return campaign
@@ -47,7 +52,6 @@ def build(
         if campaign is not None:
             _drop(campaign)
         agencies = (make_agencies or _agencies)()
-        questionnaire = Questionnaire.objects.get(family="sipas-2017", version=1)
         campaign = Campaign.objects.create(
             code=code, name=name, year=2024, questionnaire=questionnaire,
             organiser=None if national else agencies[0], era=Era.THREE_TIER,

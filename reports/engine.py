@@ -31,7 +31,14 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from surveys.models import answer_column
+from surveys.models import (
+    TALLY_COLUMNS,
+    TALLY_FIELD_BITS,
+    TALLY_FIELDS_PER_COLUMN,
+    TallyKind,
+    answer_column,
+    tally_column,
+)
 
 ENGINE_VERSION = "2"  # 2: half-up rounding shared with reports.figures
 Z95 = 1.959963984540054
@@ -146,7 +153,7 @@ def wilson(positive: float, n: float) -> tuple[float | None, float | None]:
 # value, where sum(int8) keeps a 128-bit state allocated per group (twice the time at 28,560
 # groups). The first field holds at most FIELD_MAX answers per group, the second the rest of the
 # bigint: a scan whose group is larger is run again unpacked (`tally_sql(spec, packed=False)`).
-FIELD_BITS = 21
+FIELD_BITS = TALLY_FIELD_BITS  # the fields of the answers' stored tallies too
 FIELD_MAX = (1 << FIELD_BITS) - 1
 _SPREAD = 1 | 1 << (FIELD_BITS - 1)
 _SPREAD_MASK = 1 | 1 << FIELD_BITS
@@ -155,11 +162,96 @@ _MAX_BIT = 30  # level values up to 30 fit the int4 arithmetic
 
 @dataclass(frozen=True)
 class Column:
-    """One aggregate of a scan and the counts it holds: one name, or (packed) one or two fields."""
+    """One aggregate of a scan and the counts it holds: one name, or (packed) one or two fields;
+    or (`stored`) three fields of a bigint summed from the answers' tallies, never NULL, a name
+    of None for a field the engine does not read."""
 
     expr: str
-    names: tuple[str, ...]
+    names: tuple[str | None, ...]
     packed: bool = False
+    stored: bool = False
+
+
+# The count of a scan that says how many of its answers carry their tallies.
+TALLIED = "tallied"
+
+
+@dataclass(frozen=True)
+class TallyField:
+    """One counted field of each answer's stored tallies (surveys.models, migration 0006)."""
+
+    name: str
+    slot: int  # the answer's slot (Item.position), 0 for none
+    kind: int  # surveys.models.TallyKind
+    mask: int
+
+
+def tally_fields(spec: Spec) -> list[TallyField]:
+    """The counted fields to store with each answer to a version: the engine's counts of each
+    answer that an item reads (`_item_counts`), as far as the tally columns hold them, an item's
+    fields all or none. The first tells how many answers carry their tallies."""
+    out = [TallyField(TALLIED, 0, TallyKind.EVERY, 0)]
+    room = TALLY_COLUMNS * TALLY_FIELDS_PER_COLUMN
+    for item in spec.items:
+        fields = _item_fields(item)
+        if fields is None or len(out) + len(fields) > room:
+            continue
+        out += fields
+    return out if len(out) > 1 else []
+
+
+def _item_counts(item: ItemSpec) -> list[str]:
+    """The names of the counts the scans take of an item: n (answers), pos (at a positive
+    level, for a scored item), lvl (each level or option, for the distributions)."""
+    if item.role in ("profile", "procedure"):
+        return []  # their distribution comes from the group keys of the scans
+    names = [f"n:{item.code}"]
+    if item.positive and not item.is_multi:
+        names.append(f"pos:{item.code}")
+    if item.is_multi or item.role == "perception" or not item.positive:
+        names += [f"lvl:{item.code}:{v}" for v in item.levels]
+    return names
+
+
+def _item_fields(item: ItemSpec) -> list[TallyField] | None:
+    """The counted fields of an item's counts, or None when a stored field cannot hold one (a
+    value beyond a bigint's bits)."""
+    limit = 63 if item.is_multi else 62
+    if not 1 <= item.position <= 32767 or any(not 0 <= v <= limit for v in item.levels):
+        return None
+    out = []
+    for name in _item_counts(item):
+        if name.startswith("n:"):
+            out.append(TallyField(name, item.position, TallyKind.ANSWERED, 0))
+        elif name.startswith("pos:"):
+            mask = sum(1 << v for v in item.positive)
+            out.append(TallyField(name, item.position, TallyKind.LEVEL, mask))
+        else:
+            v = int(name.rsplit(":", 1)[1])
+            if item.is_multi:
+                out.append(TallyField(name, item.position, TallyKind.OPTION, 1 << (v - 1)))
+            else:
+                out.append(TallyField(name, item.position, TallyKind.LEVEL, 1 << v))
+    return out
+
+
+def _stored_columns(spec: Spec, stored: Sequence[str]) -> tuple[list[Column], set[str]]:
+    """The aggregates over the stored tallies whose fields are named `stored` (the version's
+    Questionnaire.tally_names), and the names they count that the engine reads."""
+    wanted = {TALLIED} | {name for item in spec.items for name in _item_counts(item)}
+    out = []
+    for index in range(0, len(stored), TALLY_FIELDS_PER_COLUMN):
+        names = tuple(n if n in wanted else None for n in stored[index : index + 3])
+        expr = f"coalesce(surveys_tally_sum({tally_column(index)}), 0)"
+        out.append(Column(expr, names, stored=True))
+    return out, set(stored) & wanted
+
+
+def scan_counts(spec: Spec, stored: bool = False) -> list[str]:
+    """The counts a scan of `spec` gives, by name, in the same order whichever aggregates
+    counted them (stored tallies, packed or plain expressions); TALLIED first when `stored`."""
+    names = [name for item in spec.items for name in _item_counts(item)]
+    return ["responses", *([TALLIED] if stored else []), *names]
 
 
 def _positive_test(col: str, item: ItemSpec) -> str:
@@ -175,13 +267,19 @@ def _positive_test(col: str, item: ItemSpec) -> str:
     return f"{col} IN ({', '.join(str(v) for v in sorted(positive))})"
 
 
-def _columns(spec: Spec, packed: bool = True) -> list[Column]:
+def _columns(spec: Spec, packed: bool = True, stored: Sequence[str] = ()) -> list[Column]:
     """The aggregates: n and positive answers per scored item, options of multiple-choice items,
-    and levels of perception items (their distributions)."""
+    and levels of perception items (their distributions); with `stored` (packed only), sums
+    of the answers' stored tallies for the items they count."""
     out = [Column("count(*)", ("responses",))]
+    from_tallies: set[str] = set()
+    if packed and stored:
+        columns, from_tallies = _stored_columns(spec, stored)
+        out += columns
     for item in spec.items:
-        if item.role in ("profile", "procedure"):
-            continue  # their distribution comes from the group keys of the scans
+        wanted = _item_counts(item)
+        if not wanted or set(wanted) <= from_tallies:
+            continue  # profile and procedure: their distribution comes from the group keys
         col = answer_column(item.position)
         fits = packed and all(1 <= v <= _MAX_BIT for v in item.levels)
         scored = item.positive and not item.is_multi
@@ -254,17 +352,26 @@ class Scan:
     fine: list[str]
     second: list[str]
     columns: list[Column]
+    counts: list[str]  # the names of the counts read back, in this order (`scan_counts`)
 
 
 def tally_sql(
-    spec: Spec, packed: bool = True, by_agency: bool = False, separate: bool = False
+    spec: Spec,
+    packed: bool = True,
+    by_agency: bool = False,
+    separate: bool = False,
+    stored: Sequence[str] = (),
 ) -> Scan:
     """The tally scan of `spec` (see Scan); `packed=False` gives one count per aggregate, for a
     campaign whose groups are too large for a packed field. `separate` groups by each profile
     answer on its own instead of by all of them together: each grouping set costs PostgreSQL a
     pass over the answers, but a few answers make nearly as many profile combinations as
-    answers (772 groups for 1,000), and each group is a row to read back."""
-    columns = _columns(spec, packed)
+    answers (772 groups for 1,000), and each group is a row to read back. `stored` (the names
+    of the version's counted fields) sums the answers' stored tallies instead of testing each
+    answer again, for the items they count; the scan then also counts TALLIED, how many of its
+    answers carry them (all, or the scan must be run again without)."""
+    columns = _columns(spec, packed, stored)
+    counts = scan_counts(spec, stored=any(c.stored for c in columns))
     aggregates = ", ".join(c.expr for c in columns)
     where = "WHERE campaign_id = %s AND status = 'valid' AND id > %s AND id <= %s"
     fine = ", ".join(FINE_COLUMNS)
@@ -272,7 +379,7 @@ def tally_sql(
     # Built only from fixed column names and integers (positions, levels); values are params.
     if not exprs:
         sql = f"SELECT 0, {fine}, {aggregates} FROM surveys_response {where} GROUP BY {fine}"  # noqa: S608
-        return Scan(sql, list(FINE_COLUMNS), [], columns)
+        return Scan(sql, list(FINE_COLUMNS), [], columns, counts)
     # The profile answers together, the procedure field alone: the profile cuts are sums over
     # the first set's groups (about 1,800 of them), the procedure cuts its groups. Grouped with
     # the profile answers, the procedure made 28,560 groups, a hash table too large for the
@@ -297,7 +404,7 @@ def tally_sql(
         f"SELECT GROUPING(province_id), {units}, {', '.join(exprs)}, channel, "  # noqa: S608
         f"{aggregates} FROM surveys_response {where} GROUP BY GROUPING SETS ({grouping})"
     )
-    return Scan(sql, list(UNIT_COLUMNS), names, columns)
+    return Scan(sql, list(UNIT_COLUMNS), names, columns, counts)
 
 
 def read_scan(scan: Scan, text: bytes):
@@ -311,28 +418,36 @@ def read_scan(scan: Scan, text: bytes):
     second = [name for name in scan.second if name != "agency_id"]
     header = ["flag", *scan.fine, *second, *(f"a{i}" for i in range(len(scan.columns)))]
     if text:
-        strings = {"agency_kind": str, "channel": str}
+        types = {"agency_kind": str, "channel": str}
+        # Three fields of a bigint reach past a float64's 53 bits: read as int64 (never NULL).
+        types |= {f"a{i}": "int64" for i, c in enumerate(scan.columns) if c.stored}
         # In one piece: the scan's output is small enough, and a third faster to read so.
         raw = pd.read_csv(
-            io.BytesIO(text), header=None, names=header, dtype=strings, low_memory=False
+            io.BytesIO(text), header=None, names=header, dtype=types, low_memory=False
         )
     else:
         raw = pd.DataFrame(columns=header)
-    # A sum over a group whose answers to the item are all blank is NULL, here NaN, then 0; a
-    # float64 holds every count exactly (below 2**53).
-    values = raw[header[-len(scan.columns) :]].to_numpy(dtype="float64")
-    values = np.nan_to_num(values).astype("int64")
     counts = {}
     for index, column in enumerate(scan.columns):
+        if column.stored:
+            packed = raw[f"a{index}"].to_numpy(dtype="int64")
+            for j, name in enumerate(column.names):
+                if name is not None:
+                    counts[name] = (packed >> (FIELD_BITS * j)) & FIELD_MAX
+            continue
+        # A sum over a group whose answers to the item are all blank is NULL, here NaN, then 0;
+        # a float64 holds every count exactly (below 2**53).
+        values = np.nan_to_num(raw[f"a{index}"].to_numpy(dtype="float64")).astype("int64")
         if column.packed:
-            counts[column.names[0]] = values[:, index] & FIELD_MAX
+            counts[column.names[0]] = values & FIELD_MAX
             if len(column.names) > 1:  # the last of an odd number of levels is alone
-                counts[column.names[1]] = values[:, index] >> FIELD_BITS
+                counts[column.names[1]] = values >> FIELD_BITS
         else:
-            counts[column.names[0]] = values[:, index]
-    # One 2-D block: pandas sums a frame of one block per column at half the speed.
-    matrix = np.column_stack(list(counts.values()))  # count(*) at least
-    names = list(counts)
+            counts[column.names[0]] = values
+    # One 2-D block: pandas sums a frame of one block per column at half the speed. In the
+    # scan's order of names: packed expressions also count levels past an item's last one.
+    names = scan.counts
+    matrix = np.column_stack([counts[name] for name in names])  # count(*) at least
     first = (raw["flag"] == 0).to_numpy()
     # With stratum weights the second grouping has the agency too, in the fine columns' place.
     keys = [*second, "agency_id"] if "agency_id" in scan.second else second
@@ -344,6 +459,11 @@ def read_scan(scan: Scan, text: bytes):
         return pd.concat([groups, pd.DataFrame(matrix[rows], columns=names)], axis=1)
 
     return frame(first, scan.fine), frame(~first, keys)
+
+
+def all_tallied(*frames) -> bool:
+    """Whether every answer of a scan over the stored tallies carries them."""
+    return all((frame[TALLIED] == frame["responses"]).all() for frame in frames)
 
 
 def overflows(*frames) -> bool:

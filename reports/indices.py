@@ -21,15 +21,19 @@ from psycopg.copy import QueuedLibpqWriter
 
 from reports.engine import (
     ENGINE_VERSION,
+    FIELD_MAX,
+    TALLIED,
     CutKind,
     ElementSpec,
     ItemSpec,
     Scan,
     Spec,
+    all_tallied,
     count_columns,
     overflows,
     read_scan,
     real_cuts,
+    tally_fields,
     tally_frame,
     tally_sql,
 )
@@ -160,18 +164,78 @@ def stratum_weights(campaign: Campaign) -> dict[int, float] | None:
 SEPARATE_SETS_MAX = 20_000
 
 
-def _scans(spec: Spec, campaign: Campaign, after: int, upto: int, answers: int = 0, meanwhile=None):
+def _scans(
+    spec: Spec,
+    campaign: Campaign,
+    after: int,
+    upto: int,
+    answers: int = 0,
+    meanwhile=None,
+    heal: bool = False,
+):
     """The tally scan's two frames (engine.read_scan) over the valid answers with
-    after < id <= upto, about `answers` of them. `meanwhile` is called on this connection while
-    the database scans (on others), or after the scan."""
+    after < id <= upto, at most `answers` of them (0: not known). `meanwhile` is called on this
+    connection while the database scans (on others), or after the scan. `heal` writes the
+    tallies of answers found without them, for the next scans."""
     by_agency = campaign.weighted
     separate = answers <= SEPARATE_SETS_MAX
-    scan = tally_sql(spec, by_agency=by_agency, separate=separate)
+    # The answers' stored tallies, when no group can hold more answers than a field counts
+    # (past that, adding them up would fail rather than spill into the next field).
+    stored = campaign.questionnaire.tally_names if 0 < answers <= FIELD_MAX else []
+    scan = tally_sql(spec, by_agency=by_agency, separate=separate, stored=stored)
     parts = _scan(scan, campaign.pk, after, upto, answers, meanwhile or (lambda: None))
+    if stored and not all_tallied(*(frame for part in parts for frame in part)):
+        # Answers stored before their version's fields were set, or while they were being set:
+        # counted again from their answers.
+        scan = tally_sql(spec, by_agency=by_agency, separate=separate)
+        parts = _scan(scan, campaign.pk, after, upto, answers, lambda: None)
+        if heal:
+            _tally_untallied(campaign)
     if overflows(*(frame for part in parts for frame in part)):
         plain = tally_sql(spec, packed=False, by_agency=by_agency, separate=separate)
         parts = _scan(plain, campaign.pk, after, upto, answers, lambda: None)
-    return tuple(pd.concat(frames, ignore_index=True) for frames in zip(*parts, strict=True))
+    frames = (pd.concat(frames, ignore_index=True) for frames in zip(*parts, strict=True))
+    return tuple(frame.drop(columns=TALLIED, errors="ignore") for frame in frames)
+
+
+def tallies_prepare(*, questionnaire: Questionnaire) -> None:
+    """Set the counted fields of a published version's answers (engine.tally_fields), once, and
+    have the database write the tallies of the answers it already has; every answer stored
+    after gets them from the database as it is written (surveys migration 0006). A draft gets
+    none: its items may still change."""
+    if not questionnaire.is_published or questionnaire.tally_names:
+        return
+    fields = tally_fields(questionnaire_spec(questionnaire))
+    if not fields:
+        return
+    with transaction.atomic():
+        # Set once: a published version's fields never change, whoever set them first.
+        if Questionnaire.objects.filter(pk=questionnaire.pk, tally_names=[]).update(
+            tally_names=[f.name for f in fields],
+            tally_slots=[f.slot for f in fields],
+            tally_kinds=[f.kind for f in fields],
+            tally_masks=[f.mask for f in fields],
+        ):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE surveys_response SET scores = scores WHERE questionnaire_id = %s",
+                    [questionnaire.pk],
+                )
+    questionnaire.refresh_from_db(fields=TALLY_FIELDS)
+
+
+TALLY_FIELDS = ["tally_names", "tally_slots", "tally_kinds", "tally_masks"]
+
+
+def _tally_untallied(campaign: Campaign) -> None:
+    """Have the database write the tallies of the campaign's answers that have none (t1, which
+    holds the TALLIED field, is NULL), now that their version's fields are set."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE surveys_response SET scores = scores "
+            "WHERE campaign_id = %s AND t1 IS NULL AND questionnaire_id = %s",
+            [campaign.pk, campaign.questionnaire_id],
+        )
 
 
 def _scan(scan: Scan, campaign_id: int, after: int, upto: int, answers: int, meanwhile) -> list:
@@ -242,6 +306,7 @@ COPY_TRAILER = struct.pack(">h", -1)
 
 def indices_compute(*, campaign: Campaign) -> IndexRun:
     """Recompute every figure of every cut of `campaign` from its valid answers. Idempotent."""
+    tallies_prepare(questionnaire=campaign.questionnaire)
     IndexRun.objects.get_or_create(campaign=campaign)
     # Committed before the work starts, so that the pages can say "being computed".
     IndexRun.objects.filter(campaign=campaign).update(
@@ -260,7 +325,8 @@ def _compute(campaign: Campaign) -> IndexRun:
     answers = _parse_version(version)[1]
     # The old figures go while the database scans the answers.
     drop = IndexCut.objects.filter(campaign=campaign).delete
-    tallies = tally_frame(spec, _scans(spec, campaign, 0, max_id, answers, drop), weights)
+    scans = _scans(spec, campaign, 0, max_id, answers, drop, heal=True)
+    tallies = tally_frame(spec, scans, weights)
     # Weighted sums are not kept: a weighted campaign is always recomputed in full.
     names = count_columns(tallies) if weights is None else []
     counts = _kept_counts(tallies[names].to_numpy(dtype="int64")) if names else None
@@ -346,6 +412,7 @@ def indices_update(*, campaign: Campaign) -> IndexRun:
     """Bring `campaign`'s results up to date, reading only the answers added since the last run
     when that is all that changed; anything else (a status change, an answer that committed
     behind the last run's watermark, a new engine) recomputes everything."""
+    tallies_prepare(questionnaire=campaign.questionnaire)
     IndexRun.objects.get_or_create(campaign=campaign)
     with transaction.atomic():
         run = IndexRun.objects.select_for_update().get(campaign=campaign)

@@ -10,6 +10,13 @@ table of thirty rows per response. Free text is kept apart, in `ResponseText`.
 PostgreSQL also keeps a plain column per slot, `s1` … `s128` (stored generated columns, always
 equal to `scores[k]`; migration 0004), which the index engine reads: an array subscript costs
 about three times a plain column. The ORM never sees them; `answer_column` names the one to read.
+
+Each answer also carries its tallies (migration 0006): for a published version whose counted
+fields are set (`Questionnaire.tally_names`, set by the index engine), the 0/1 counts the engine
+sums for that answer (answered item 3? at a positive level? chose option 2?), packed three to a
+bigint in the plain columns `t1` … `t48`. A trigger writes them from `scores` on every insert
+and on every change of `scores`, whatever the path (form, kiosk, paper import, COPY). Summing
+them is a third cheaper than testing every answer again in each scan.
 """
 
 from __future__ import annotations
@@ -28,6 +35,25 @@ from agencies.models import AdminUnit, Agency, Era
 
 # Slots with a plain generated column (migration 0004); later slots are read from the array.
 ANSWER_COLUMNS = 128
+# Bigint columns of tallies on each response (migration 0006), three fields of TALLY_FIELD_BITS
+# bits each: a sum of a field over at most 2**TALLY_FIELD_BITS - 1 answers fits in it.
+TALLY_COLUMNS = 48
+TALLY_FIELD_BITS = 21
+TALLY_FIELDS_PER_COLUMN = 3
+
+
+def tally_column(index: int) -> str:
+    """SQL name of the tally column holding counted field `index` (0-based)."""
+    return f"t{index // TALLY_FIELDS_PER_COLUMN + 1}"
+
+
+class TallyKind:
+    """How a counted field reads one answer (the trigger of migration 0006 does the same)."""
+
+    EVERY = 0  # 1 for every response: how many responses carry their tallies
+    ANSWERED = 1  # 1 when the slot is not blank
+    LEVEL = 2  # 1 when the slot's value v (0 to 62) has bit v of the mask set
+    OPTION = 3  # 1 when the slot's bit mask (a multiple choice) shares a bit with the mask
 
 
 def answer_column(position: int) -> str:
@@ -158,6 +184,14 @@ class Questionnaire(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The counted fields of each answer's tallies (see the module's docstring), set once on a
+    # published version by the index engine (reports.indices.tallies_prepare), never changed
+    # after: field i is named tally_names[i] and reads slot tally_slots[i] (0: none) as
+    # tally_kinds[i] (TallyKind) says, with tally_masks[i]. Empty: answers carry no tallies.
+    tally_names = ArrayField(models.CharField(max_length=80), default=list, editable=False)
+    tally_slots = ArrayField(models.SmallIntegerField(), default=list, editable=False)
+    tally_kinds = ArrayField(models.SmallIntegerField(), default=list, editable=False)
+    tally_masks = ArrayField(models.BigIntegerField(), default=list, editable=False)
 
     class Meta:
         verbose_name = _("phiếu khảo sát")
