@@ -205,14 +205,14 @@ def _kept(blocks: list[dict], size: int) -> np.ndarray:
     )
 
 
-# reports_indexcut's columns, in the order of figures_copy's rows.
+# reports_indexcut's columns, in the order of figures_copy's rows: not the codes and kinds of the
+# figures, kept on the run (`figure_layout`).
 WIDE_COLUMNS = [
-    "campaign_id", "cut", "cut_key", "figures", "codes", "kinds", "figure_values", "ns",
-    "positives", "lows", "highs", "low_ns", "rates", "extras", "engine_version", "data_version",
-    "counts",
+    "campaign_id", "cut", "cut_key", "figures", "figure_values", "ns", "positives", "lows",
+    "highs", "low_ns", "rates", "extras", "engine_version", "data_version", "counts",
 ]  # fmt: skip
 # PostgreSQL's type oids of the array elements, as binary COPY names them.
-_OIDS = {">f8": 701, ">i4": 23, "?": 16, "varchar": 1043, "jsonb": 3802}
+_OIDS = {">f8": 701, ">i4": 23, "?": 16, "jsonb": 3802}
 _NULL = struct.pack(">i", -1)
 
 
@@ -258,8 +258,6 @@ def figures_copy(
         _jsons([b["extra"] for b in blocks], rows, keep),
     ]
     head = struct.pack(">hi", len(WIDE_COLUMNS), 8) + struct.pack(">q", campaign_id)
-    codes = _texts([b["code"] for b in blocks])
-    kinds = _texts([b["kind"] for b in blocks])
     tail = b"".join(_field(v.encode()) for v in versions)
     if counts is None:
         kept = [_NULL] * len(rows)
@@ -269,8 +267,13 @@ def figures_copy(
     figures = keep.sum(axis=1)
     for i, r in enumerate(rows):
         names = _field(cut[r].encode()) + _field(key[r].encode()) + _int4(figures[i])
-        out.append(b"".join((head, names, codes, kinds, *(c[i] for c in columns), tail, kept[i])))
+        out.append(b"".join((head, names, *(c[i] for c in columns), tail, kept[i])))
     return out, int(keep.sum())
+
+
+def figure_layout(blocks: list[dict]) -> tuple[list[str], list[str]]:
+    """The code and kind of each element of the figure arrays of figures_copy's rows."""
+    return [b["code"] for b in blocks], [b["kind"] for b in blocks]
 
 
 def _field(data: bytes) -> bytes:
@@ -284,12 +287,6 @@ def _int4(value: int) -> bytes:
 def _array_head(oid_key: str, count: int, has_null: bool = False) -> bytes:
     """One dimension of `count` elements, numbered from 1."""
     return struct.pack(">iiiii", 1, int(has_null), _OIDS[oid_key], count, 1)
-
-
-def _texts(values: list[str]) -> bytes:
-    """A varchar[] field."""
-    body = b"".join(_field(v.encode()) for v in values)
-    return _field(_array_head("varchar", len(values)) + body)
 
 
 def _numbers(matrix: np.ndarray, dtype: str) -> list[bytes]:

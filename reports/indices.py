@@ -37,7 +37,7 @@ from reports.engine import (
     tally_frame,
     tally_sql,
 )
-from reports.figures import WIDE_COLUMNS, figure_blocks, figures_copy
+from reports.figures import WIDE_COLUMNS, figure_blocks, figure_layout, figures_copy
 from reports.models import IndexCut, IndexRun
 from surveys.models import Campaign, Element, Item, Questionnaire, Scale
 from surveys.selectors.questionnaires import published_once
@@ -331,7 +331,7 @@ def _compute(campaign: Campaign) -> IndexRun:
     names = count_columns(tallies) if weights is None else []
     counts = _kept_counts(tallies[names].to_numpy(dtype="int64")) if names else None
     run.tally_names = names if counts is not None else []
-    rows = _write(campaign, spec, tallies, version, counts)
+    rows, (run.codes, run.kinds) = _write(campaign, spec, tallies, version, counts)
     _finish(run, version, max_id, started, rows)
     log.info("indices of %s: %d figures in %.2f s", campaign.code, rows, run.seconds)
     return run
@@ -339,36 +339,29 @@ def _compute(campaign: Campaign) -> IndexRun:
 
 def _write(
     campaign: Campaign, spec: Spec, tallies: pd.DataFrame, version: str, counts: np.ndarray | None
-) -> int:
+) -> tuple[int, tuple[list[str], list[str]]]:
     """COPY the figures of the cuts in `tallies` in as the campaign's results, one IndexCut row
-    per cut, with its row of `counts` (None: none kept); the number of figures.
+    per cut, with its row of `counts` (None: none kept); the number of figures, and the code and
+    kind of each element of the rows' figure arrays (for the run: the rows have none).
 
     The cuts go WRITE_CHUNK at a time through psycopg's queued writer, whose thread sends each
     piece while the next is computed: the server's parsing and storing of the rows (a second at
-    23,000 cuts) overlaps the figures' arithmetic instead of following it."""
-    figures = 0
-    with _copy() as copy:
+    23,000 cuts) overlaps the figures' arithmetic instead of following it. A single piece goes
+    through the plain writer (a thread to start and join for nothing)."""
+    figures, layout = 0, ([], [])
+    with _copy(queued=len(tallies) > WRITE_CHUNK) as copy:
         for start in range(0, len(tallies), WRITE_CHUNK):
             stop = start + WRITE_CHUNK
             part = tallies.iloc[start:stop].reset_index(drop=True)
-            rows, count = _figure_rows(
-                campaign, spec, part, version, None if counts is None else counts[start:stop]
+            blocks = figure_blocks(spec, part, settings.INDEX_MIN_N)
+            part_counts = None if counts is None else counts[start:stop]
+            rows, count = figures_copy(
+                campaign.pk, part, blocks, (ENGINE_VERSION, version), part_counts
             )
             copy.write(b"".join(rows))
             figures += count
-    return figures
-
-
-def _figure_rows(
-    campaign: Campaign,
-    spec: Spec,
-    tallies: pd.DataFrame,
-    version: str,
-    counts: np.ndarray | None,
-) -> tuple[list[bytes], int]:
-    """The IndexCut rows of the cuts in `tallies`, in binary COPY form; the number of figures."""
-    blocks = figure_blocks(spec, tallies, settings.INDEX_MIN_N)
-    return figures_copy(campaign.pk, tallies, blocks, (ENGINE_VERSION, version), counts)
+            layout = figure_layout(blocks)
+    return figures, layout
 
 
 def _kept_counts(counts: np.ndarray) -> np.ndarray | None:
@@ -378,14 +371,15 @@ def _kept_counts(counts: np.ndarray) -> np.ndarray | None:
 
 
 @contextmanager
-def _copy():
+def _copy(queued: bool):
     """A binary COPY into reports_indexcut (WIDE_COLUMNS) on the main connection: write rows of
-    figures_copy to it. Its writer sends from a thread of its own (psycopg's queued writer)."""
+    figures_copy to it. `queued`: its writer sends from a thread of its own (psycopg's queued
+    writer)."""
     columns = ", ".join(WIDE_COLUMNS)
     sql = f"COPY reports_indexcut ({columns}) FROM STDIN (FORMAT binary)"
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
+        with raw.copy(sql, writer=QueuedLibpqWriter(raw) if queued else None) as copy:
             copy.write(COPY_HEADER)
             yield copy
             copy.write(COPY_TRAILER)
@@ -428,7 +422,7 @@ def indices_update(*, campaign: Campaign) -> IndexRun:
             # The answers added: what the counts in the two versions differ by.
             added = _parse_version(version)[1] - _parse_version(run.data_version)[1]
             span = (run.watermark, max_id, added)
-            rows = _fold_in(campaign, span, version, run.rows, run.tally_names)
+            rows = _fold_in(campaign, span, version, run)
             if rows is not None:
                 _finish(run, version, max_id, started, rows)
                 log.info(
@@ -488,13 +482,15 @@ def _take_cuts(
 
 
 def _fold_in(
-    campaign: Campaign, span: tuple[int, int, int], version: str, rows: int, names: list[str]
+    campaign: Campaign, span: tuple[int, int, int], version: str, run: IndexRun
 ) -> int | None:
     """Add the tallies of the answers after < id <= upto (`span`: after, upto, how many) to the
-    counts kept on the cuts they reach (`names`: the last run's), and rewrite those cuts; the
-    number of figures of the campaign, or None, having written nothing, when the counts cannot
-    be added up (the full recompute then counts everything)."""
+    counts kept on the cuts they reach (named as the last `run` names them), and rewrite those
+    cuts; the number of figures of the campaign, or None, having written nothing, when the counts
+    cannot be added up or the figures are not laid out as the run's (the full recompute then
+    counts everything)."""
     after, upto, answers = span
+    rows, names = run.rows, run.tally_names
     spec = questionnaire_spec(campaign.questionnaire)
     scans = _scans(spec, campaign, after, upto, answers)
     delta = tally_frame(spec, scans, stratum_weights(campaign))
@@ -524,5 +520,10 @@ def _fold_in(
         # The same column-wise arithmetic as the full recompute, so both give the same figures.
         # The figures of cuts no new answer reaches stay as they are, stamped with the data
         # version they were computed from (still their data).
-        figures = _write(campaign, spec, tallies, version, counts)
+        figures, layout = _write(campaign, spec, tallies, version, counts)
+        if layout != (run.codes, run.kinds):
+            # Figures the run's codes do not name (results stored before the codes were kept on
+            # the run): recomputed in full.
+            transaction.set_rollback(True)
+            return None
     return rows - gone + figures

@@ -48,8 +48,11 @@ class IndexCut(models.Model):
     # (reports.figures.figures_copy writes them with numpy): NaN for a missing value, interval
     # or rate; -1 for a missing count; an n of -1 for a figure the cut does not have; a rate of
     # -1 for a figure without one. The view reports_indexresult reads them back as NULLs.
-    codes = ArrayField(models.CharField(max_length=40))
-    kinds = ArrayField(models.CharField(max_length=12))
+    # The figures' codes and kinds are those of the campaign's IndexRun (the same for every cut
+    # a run writes) when NULL here, as the engine writes them; cuts carried over by migration
+    # 0007 have their own.
+    codes = ArrayField(models.CharField(max_length=40), null=True)
+    kinds = ArrayField(models.CharField(max_length=12), null=True)
     figure_values = ArrayField(models.FloatField())
     ns = ArrayField(models.IntegerField())
     positives = ArrayField(models.IntegerField())
@@ -130,6 +133,10 @@ class IndexRun(models.Model):
     rows = models.PositiveIntegerField(default=0)
     # The names of the counts kept on the run's cuts (IndexCut.counts); empty: none kept.
     tally_names = ArrayField(models.CharField(max_length=80), default=list, blank=True)
+    # The code and kind of each element of the figure arrays of the cuts the engine writes
+    # (IndexCut.codes and kinds NULL): sent once here rather than with each of 23,000 cuts.
+    codes = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    kinds = ArrayField(models.CharField(max_length=12), default=list, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

@@ -11,7 +11,7 @@ import pytest
 
 from reports import indices
 from reports.engine import tally_frame
-from reports.models import IndexCut, IndexResult
+from reports.models import IndexCut, IndexResult, IndexRun
 from reports.tests.conftest import make_results_campaign, random_answers
 from reports.tests.figures_long import figures_frame
 from surveys.models import CampaignAgency
@@ -119,3 +119,28 @@ def test_deleting_a_campaign_deletes_its_figures(world, min_n):
 
     assert not IndexCut.objects.exists()
     assert not IndexResult.objects.exists()
+
+
+def test_a_cut_with_codes_of_its_own_is_read_by_them(world, min_n):
+    # Cuts carried over by migration 0007 have their own codes; the engine's have the run's.
+    questionnaire = questionnaires_load_national()[0]
+    agencies = [world.phu_vang, world.huong_tra]
+    campaign = make_results_campaign(
+        world.home_affairs, questionnaire=questionnaire, scope=agencies
+    )
+    random_answers(campaign, agencies, random.Random(4), 30)
+    indices.indices_compute(campaign=campaign)
+    stored = _stored(campaign)
+    run = IndexRun.objects.get(campaign=campaign)
+    assert not IndexCut.objects.filter(campaign=campaign, codes__isnull=False).exists()
+    key = ("agency", str(world.phu_vang.pk))
+
+    IndexCut.objects.filter(campaign=campaign, cut=key[0], cut_key=key[1]).update(
+        codes=run.codes, kinds=run.kinds
+    )
+    IndexRun.objects.filter(pk=run.pk).update(codes=[], kinds=[])
+
+    assert {k: v for k, v in _stored(campaign).items() if k[:2] == key} == {
+        k: v for k, v in stored.items() if k[:2] == key
+    }
+    assert not [k for k in _stored(campaign) if k[:2] != key]  # the others: by the run's codes

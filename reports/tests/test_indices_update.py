@@ -197,3 +197,21 @@ def test_a_weighted_run_keeps_no_counts(world, campaign):
     assert set(IndexCut.objects.filter(campaign=campaign).values_list("counts", flat=True)) == {
         None
     }
+
+
+def test_results_whose_run_has_no_codes_are_recomputed_in_full(world, campaign, monkeypatch):
+    # Stored before the codes of the figures were kept on the run (reports migration 0008).
+    IndexRun.objects.filter(campaign=campaign).update(codes=[], kinds=[])
+    _add(campaign, world, range(300, 304))
+    full = []
+    original = indices.indices_compute
+    monkeypatch.setattr(indices, "indices_compute", lambda **kw: full.append(kw) or original(**kw))
+
+    run = indices_update(campaign=campaign)
+
+    assert len(full) == 1
+    assert run.codes and run.codes[-1] == "OVERALL"
+    updated = _results(campaign)
+    monkeypatch.undo()
+    indices_compute(campaign=campaign)
+    assert updated == _results(campaign)
