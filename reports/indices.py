@@ -299,7 +299,7 @@ def _run(cursor, scan: Scan, params: list[int], options: dict[str, str]):
 
 # Cuts computed and sent to the database at a time: the server stores one piece while the next is
 # computed here (each piece's figures are column-wise arithmetic over its cuts alone).
-WRITE_CHUNK = 600
+WRITE_CHUNK = 1200
 COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
 COPY_TRAILER = struct.pack(">h", -1)
 
