@@ -409,7 +409,8 @@ def tally_sql(
 
 def read_scan(scan: Scan, text: bytes):
     """The scan's csv output as two frames, the first grouping's and the others': group columns,
-    then one column per count (packed aggregates split into their fields)."""
+    then one column per count (packed aggregates split into their fields; TALLIED left out).
+    Raises UntalliedAnswers when a group has answers without stored tallies."""
     import io
 
     import numpy as np
@@ -446,7 +447,9 @@ def read_scan(scan: Scan, text: bytes):
             counts[column.names[0]] = values
     # One 2-D block: pandas sums a frame of one block per column at half the speed. In the
     # scan's order of names: packed expressions also count levels past an item's last one.
-    names = scan.counts
+    if TALLIED in counts and (counts[TALLIED] != counts["responses"]).any():
+        raise UntalliedAnswers
+    names = [name for name in scan.counts if name != TALLIED]
     matrix = np.column_stack([counts[name] for name in names])  # count(*) at least
     first = (raw["flag"] == 0).to_numpy()
     # With stratum weights the second grouping has the agency too, in the fine columns' place.
@@ -461,9 +464,8 @@ def read_scan(scan: Scan, text: bytes):
     return frame(first, scan.fine), frame(~first, keys)
 
 
-def all_tallied(*frames) -> bool:
-    """Whether every answer of a scan over the stored tallies carries them."""
-    return all((frame[TALLIED] == frame["responses"]).all() for frame in frames)
+class UntalliedAnswers(Exception):
+    """A scan over the answers' stored tallies met answers that carry none: run it without."""
 
 
 def overflows(*frames) -> bool:
@@ -570,8 +572,9 @@ def real_cuts(tallies):
     return (tallies["cut"].to_numpy() == CutKind.CAMPAIGN) | (tallies["key"].to_numpy() != "")
 
 
-# Up to this many groups in a frame, _sums adds them up in numpy.
+# Up to this many groups in a frame, _sums adds them up in numpy; up to SMALL_SUMS, by sorting.
 SMALL_FRAME = 50_000
+SMALL_SUMS = 2_000
 
 
 def _small_counts(frame, names: list[str]):
@@ -600,6 +603,16 @@ def _sums(frame, col: str, names: list[str], counts=None):
         return sums.index, sums.to_numpy()
     codes, uniques = pd.factorize(frame[col], sort=True)
     groups = len(uniques)
+    if len(codes) <= SMALL_SUMS:
+        # Few rows (an update's): one copy sorted by group and runs of it added up beat a
+        # bincount per count. Every group has a row (factorize's), a NULL key none (-1).
+        order = np.argsort(codes, kind="stable")
+        order = order[codes[order] >= 0]
+        if not len(order):
+            return uniques, np.zeros((0, len(names)), dtype="int64")
+        ordered = codes[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        return uniques, np.add.reduceat(counts[:, order], starts, axis=1).T.astype("int64")
     # A row without a group (a NULL key) is added to one more bin, then left out.
     codes = np.where(codes < 0, groups, codes)
     summed = np.empty((groups, len(names)), dtype="int64")

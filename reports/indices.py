@@ -22,13 +22,12 @@ from psycopg.copy import QueuedLibpqWriter
 from reports.engine import (
     ENGINE_VERSION,
     FIELD_MAX,
-    TALLIED,
     CutKind,
     ElementSpec,
     ItemSpec,
     Scan,
     Spec,
-    all_tallied,
+    UntalliedAnswers,
     count_columns,
     overflows,
     read_scan,
@@ -183,19 +182,34 @@ def _scans(
     # (past that, adding them up would fail rather than spill into the next field).
     stored = campaign.questionnaire.tally_names if 0 < answers <= FIELD_MAX else []
     scan = tally_sql(spec, by_agency=by_agency, separate=separate, stored=stored)
-    parts = _scan(scan, campaign.pk, after, upto, answers, meanwhile or (lambda: None))
-    if stored and not all_tallied(*(frame for part in parts for frame in part)):
+    once = _once(meanwhile or (lambda: None))
+    try:
+        parts = _scan(scan, campaign.pk, after, upto, answers, once)
+    except UntalliedAnswers:
         # Answers stored before their version's fields were set, or while they were being set:
         # counted again from their answers.
         scan = tally_sql(spec, by_agency=by_agency, separate=separate)
-        parts = _scan(scan, campaign.pk, after, upto, answers, lambda: None)
+        parts = _scan(scan, campaign.pk, after, upto, answers, once)
         if heal:
             _tally_untallied(campaign)
     if overflows(*(frame for part in parts for frame in part)):
         plain = tally_sql(spec, packed=False, by_agency=by_agency, separate=separate)
-        parts = _scan(plain, campaign.pk, after, upto, answers, lambda: None)
-    frames = (pd.concat(frames, ignore_index=True) for frames in zip(*parts, strict=True))
-    return tuple(frame.drop(columns=TALLIED, errors="ignore") for frame in frames)
+        parts = _scan(plain, campaign.pk, after, upto, answers, once)
+    if len(parts) == 1:
+        return parts[0]
+    return tuple(pd.concat(frames, ignore_index=True) for frames in zip(*parts, strict=True))
+
+
+def _once(call):
+    """`call`, run at its first call only."""
+    done = []
+
+    def run():
+        if not done:
+            done.append(True)
+            call()
+
+    return run
 
 
 def tallies_prepare(*, questionnaire: Questionnaire) -> None:

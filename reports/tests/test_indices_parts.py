@@ -4,7 +4,7 @@ the recompute's snapshot; the figures are those of one scan."""
 import random
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from reports import indices
 from reports.models import IndexResult
@@ -77,3 +77,22 @@ def test_inside_a_larger_transaction_it_scans_once(campaign, settings, spy):
         n = IndexResult.objects.get(campaign=campaign, cut="campaign", code="OVERALL").n
     assert spy == []
     assert n == campaign.responses.filter(status="valid").count()
+
+
+def test_parts_meeting_answers_without_tallies_count_them_all_the_same(campaign, settings, spy):
+    settings.INDEX_SCAN_PARTS = 1
+    indices.indices_compute(campaign=campaign)
+    whole = _figures(campaign)
+    with connection.cursor() as cursor:
+        # As if stored while the version's fields were being set.
+        cursor.execute(
+            "UPDATE surveys_response SET t1 = NULL WHERE id IN (SELECT id FROM surveys_response "
+            "WHERE campaign_id = %s ORDER BY id DESC LIMIT 3)",
+            [campaign.pk],
+        )
+    settings.INDEX_SCAN_PARTS, settings.INDEX_SCAN_PARTS_MIN = 2, 0
+
+    indices.indices_compute(campaign=campaign)
+
+    assert spy == [2, 2]  # once over the tallies, once more without
+    assert _figures(campaign) == whole
