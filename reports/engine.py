@@ -19,8 +19,9 @@ Method (the method note on the public page says the same in Vietnamese):
 - Values are rounded to 4 decimals, half up (`round4`).
 
 Tallies come from `tally_sql`: one scan of the campaign's valid responses grouped three ways at
-once (by their dimension columns; by the profile answers; by the procedure field), then every cut
-is a sum of those groups (`tally_frame`). `figures_from_tally` states the rules for one cut;
+once (by their unit and agency columns; by the profile answers; by the procedure field and the
+channel), adding up each answer's stored tallies (`tally_fields`) where it has them, then every
+cut is a sum of those groups (`tally_frame`). `figures_from_tally` states the rules for one cut;
 `reports.figures` applies the same rules to every cut at once, column by column, and is what
 indices.py runs.
 """
@@ -241,7 +242,8 @@ def _stored_columns(spec: Spec, stored: Sequence[str]) -> tuple[list[Column], se
     wanted = {TALLIED} | {name for item in spec.items for name in _item_counts(item)}
     out = []
     for index in range(0, len(stored), TALLY_FIELDS_PER_COLUMN):
-        names = tuple(n if n in wanted else None for n in stored[index : index + 3])
+        fields = stored[index : index + TALLY_FIELDS_PER_COLUMN]
+        names = tuple(n if n in wanted else None for n in fields)
         expr = f"coalesce(surveys_tally_sum({tally_column(index)}), 0)"
         out.append(Column(expr, names, stored=True))
     return out, set(stored) & wanted

@@ -213,6 +213,9 @@ def _once(call):
     return run
 
 
+TALLY_FIELDS = ["tally_names", "tally_slots", "tally_kinds", "tally_masks"]
+
+
 def tallies_prepare(*, questionnaire: Questionnaire) -> None:
     """Set the counted fields of a published version's answers (engine.tally_fields), once, and
     have the database write the tallies of the answers it already has; every answer stored
@@ -237,9 +240,6 @@ def tallies_prepare(*, questionnaire: Questionnaire) -> None:
                     [questionnaire.pk],
                 )
     questionnaire.refresh_from_db(fields=TALLY_FIELDS)
-
-
-TALLY_FIELDS = ["tally_names", "tally_slots", "tally_kinds", "tally_masks"]
 
 
 def _tally_untallied(campaign: Campaign) -> None:
