@@ -83,6 +83,17 @@ def random_scores(questionnaire, rng):
     return scores
 
 
+def stored_figures(campaign) -> list[tuple]:
+    """Every stored figure of the campaign, in order, as the view gives it back."""
+    from reports.models import IndexResult
+
+    return list(
+        IndexResult.objects.filter(campaign=campaign)
+        .order_by("cut", "cut_key", "code")
+        .values_list("cut", "cut_key", "code", "value", "n", "positive", "low", "high", "extra")
+    )
+
+
 def random_answers(campaign, agencies, rng, count: int) -> None:
     """`count` answers of random scores at random agencies and channels, about one in ten
     rejected."""

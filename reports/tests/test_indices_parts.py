@@ -8,20 +8,12 @@ from django.db import connection, transaction
 
 from reports import indices
 from reports.models import IndexResult
-from reports.tests.conftest import make_results_campaign, random_answers
+from reports.tests.conftest import make_results_campaign, random_answers, stored_figures
 from surveys.services.questionnaires import questionnaires_load_national
 from surveys.tests.factories import make_response
 
 # The parts read committed answers only, hence a transactional test.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _figures(campaign):
-    return list(
-        IndexResult.objects.filter(campaign=campaign)
-        .order_by("cut", "cut_key", "code")
-        .values_list("cut", "cut_key", "code", "value", "n", "positive", "low", "high", "extra")
-    )
 
 
 @pytest.fixture
@@ -53,13 +45,13 @@ def spy(monkeypatch):
 def test_parts_give_the_figures_of_one_scan(campaign, settings, spy, parts):
     settings.INDEX_SCAN_PARTS = 1
     indices.indices_compute(campaign=campaign)
-    whole = _figures(campaign)
+    whole = stored_figures(campaign)
     settings.INDEX_SCAN_PARTS, settings.INDEX_SCAN_PARTS_MIN = parts, 0
 
     indices.indices_compute(campaign=campaign)
 
     assert spy == [parts]
-    assert whole and _figures(campaign) == whole
+    assert whole and stored_figures(campaign) == whole
 
 
 def test_a_small_campaign_is_scanned_once(campaign, settings, spy):
@@ -82,7 +74,7 @@ def test_inside_a_larger_transaction_it_scans_once(campaign, settings, spy):
 def test_parts_meeting_answers_without_tallies_count_them_all_the_same(campaign, settings, spy):
     settings.INDEX_SCAN_PARTS = 1
     indices.indices_compute(campaign=campaign)
-    whole = _figures(campaign)
+    whole = stored_figures(campaign)
     with connection.cursor() as cursor:
         # As if stored while the version's fields were being set.
         cursor.execute(
@@ -95,4 +87,4 @@ def test_parts_meeting_answers_without_tallies_count_them_all_the_same(campaign,
     indices.indices_compute(campaign=campaign)
 
     assert spy == [2, 2]  # once over the tallies, once more without
-    assert _figures(campaign) == whole
+    assert stored_figures(campaign) == whole

@@ -18,8 +18,7 @@ from reports.engine import (
     tally_fields,
     tally_frame,
 )
-from reports.models import IndexResult
-from reports.tests.conftest import make_results_campaign, random_answers
+from reports.tests.conftest import make_results_campaign, random_answers, stored_figures
 from surveys.models import TALLY_COLUMNS, Response, TallyKind
 from surveys.services.questionnaires import questionnaires_load_national
 from surveys.tests.factories import make_questionnaire, make_response
@@ -43,14 +42,6 @@ def _frames(spec, campaign, answers):
     scans = indices._scans(spec, campaign, 0, 10**12, answers)
     frame = tally_frame(spec, scans, indices.stratum_weights(campaign))
     return frame.sort_values(["cut", "key"]).reset_index(drop=True)
-
-
-def _figures(campaign):
-    return list(
-        IndexResult.objects.filter(campaign=campaign)
-        .order_by("cut", "cut_key", "code")
-        .values_list("cut", "cut_key", "code", "value", "n", "positive", "low", "high", "extra")
-    )
 
 
 @pytest.fixture
@@ -137,7 +128,7 @@ def test_answers_without_tallies_are_counted_from_their_answers_and_then_tallied
     campaign, agencies = national
     random_answers(campaign, agencies, random.Random(3), 60)
     indices.indices_compute(campaign=campaign)
-    figures = _figures(campaign)
+    figures = stored_figures(campaign)
     with connection.cursor() as cursor:
         # As if stored while the fields were being set.
         cursor.execute(
@@ -148,7 +139,7 @@ def test_answers_without_tallies_are_counted_from_their_answers_and_then_tallied
 
     indices.indices_compute(campaign=campaign)
 
-    assert _figures(campaign) == figures
+    assert stored_figures(campaign) == figures
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM surveys_response WHERE campaign_id = %s AND t1 IS NULL",
