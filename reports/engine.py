@@ -345,9 +345,10 @@ class Scan:
 
     One pass reads each answer once and evaluates each aggregate's argument once for every
     grouping (separate scans read and evaluated everything again). Its parameters are the
-    campaign id and the id range (after, upto]. The output is csv (COPY): a flag (0 for a
-    group of the first grouping, 1 for the others), the fine columns, the second grouping's
-    columns (the channel last), then the aggregates.
+    campaign id and the id range (after, upto]. The output (csv through COPY, or rows for a
+    small scan: read_scan, read_rows) is a flag (0 for a group of the first grouping, 1 for the
+    others), the fine columns, the second grouping's columns (the channel last), then the
+    aggregates.
     """
 
     sql: str
@@ -639,8 +640,9 @@ def _sums(frame, col: str, names: list[str], counts=None):
     about 2 ms a call whatever the size, most of an update after 1,000 answers (13 calls), and 9
     times the numpy sums at that size; at a million answers' groups, or with weighted sums
     (floats, which pandas adds with compensation), pandas it is. Counts are whole numbers below
-    2**53: float64 adds them exactly. Sorting the rows by group and adding runs of them
-    (reduceat) copied the whole array for each cut kind: half again the time."""
+    2**53: float64 adds them exactly. Up to SMALL_SUMS rows, the rows sorted by group and runs
+    of them added up; beyond, where that copy of the whole array for each cut kind cost half
+    again the time, a bincount per count."""
     import numpy as np
     import pandas as pd
 

@@ -405,12 +405,6 @@ def _copy(queued: bool):
             copy.write(COPY_TRAILER)
 
 
-# What an update changes on its run (its names of counts and codes of figures stay).
-FINISHED = [
-    "status", "data_version", "watermark", "engine_version", "finished_at", "seconds", "rows",
-]  # fmt: skip
-
-
 def _locked_run(campaign: Campaign) -> IndexRun:
     """The campaign's IndexRun, made if need be, locked until the transaction ends."""
     try:
@@ -418,6 +412,12 @@ def _locked_run(campaign: Campaign) -> IndexRun:
     except IndexRun.DoesNotExist:
         IndexRun.objects.get_or_create(campaign=campaign)
         return IndexRun.objects.select_for_update().get(campaign=campaign)
+
+
+# What an update changes on its run (its names of counts and codes of figures stay).
+FINISHED = [
+    "status", "data_version", "watermark", "engine_version", "finished_at", "seconds", "rows",
+]  # fmt: skip
 
 
 def _finish(
@@ -476,6 +476,7 @@ def _only_added(campaign: Campaign, run: IndexRun, version: str) -> bool:
     if (
         campaign.weighted  # weighted sums are not kept on the figures: recompute them
         or run.engine_version != ENGINE_VERSION
+        or not run.codes  # results written before the figures' codes were kept on the run
         or before is None
         or now is None
         or before[2] != now[2]  # statuses changed (a rejection, a restore)
@@ -523,8 +524,7 @@ def _fold_in(
     """Add the tallies of the answers after < id <= upto (`span`: after, upto, how many) to the
     counts kept on the cuts they reach (named as the last `run` names them), and rewrite those
     cuts; the number of figures of the campaign, or None, having written nothing, when the counts
-    cannot be added up or the figures are not laid out as the run's (the full recompute then
-    counts everything)."""
+    cannot be added up (the full recompute then counts everything)."""
     after, upto, answers = span
     rows, names = run.rows, run.tally_names
     spec = questionnaire_spec(campaign.questionnaire)
@@ -556,10 +556,5 @@ def _fold_in(
         # The same column-wise arithmetic as the full recompute, so both give the same figures.
         # The figures of cuts no new answer reaches stay as they are, stamped with the data
         # version they were computed from (still their data).
-        figures, layout = _write(campaign, spec, tallies, version, counts)
-        if layout != (run.codes, run.kinds):
-            # Figures the run's codes do not name (results stored before the codes were kept on
-            # the run): recomputed in full.
-            transaction.set_rollback(True)
-            return None
+        figures, _layout = _write(campaign, spec, tallies, version, counts)  # the run's
     return rows - gone + figures

@@ -94,6 +94,23 @@ def stored_figures(campaign) -> list[tuple]:
     )
 
 
+def untally(campaign, count: int, newest: bool = False) -> None:
+    """Clear the stored tallies of `count` of the campaign's answers (the oldest, or the newest),
+    as if stored while their version's counted fields were being set."""
+    from django.db import connection
+
+    from surveys.models import TALLY_COLUMNS
+
+    cleared = ", ".join(f"t{k} = NULL" for k in range(1, TALLY_COLUMNS + 1))
+    order = "DESC" if newest else "ASC"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE surveys_response SET {cleared} WHERE id IN (SELECT id FROM surveys_response "  # noqa: S608
+            f"WHERE campaign_id = %s ORDER BY id {order} LIMIT %s)",
+            [campaign.pk, count],
+        )
+
+
 def random_answers(campaign, agencies, rng, count: int) -> None:
     """`count` answers of random scores at random agencies and channels, about one in ten
     rejected."""

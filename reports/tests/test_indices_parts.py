@@ -4,11 +4,16 @@ the recompute's snapshot; the figures are those of one scan."""
 import random
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from reports import indices
 from reports.models import IndexResult
-from reports.tests.conftest import make_results_campaign, random_answers, stored_figures
+from reports.tests.conftest import (
+    make_results_campaign,
+    random_answers,
+    stored_figures,
+    untally,
+)
 from surveys.services.questionnaires import questionnaires_load_national
 from surveys.tests.factories import make_response
 
@@ -75,13 +80,7 @@ def test_parts_meeting_answers_without_tallies_count_them_all_the_same(campaign,
     settings.INDEX_SCAN_PARTS = 1
     indices.indices_compute(campaign=campaign)
     whole = stored_figures(campaign)
-    with connection.cursor() as cursor:
-        # As if stored while the version's fields were being set.
-        cursor.execute(
-            "UPDATE surveys_response SET t1 = NULL WHERE id IN (SELECT id FROM surveys_response "
-            "WHERE campaign_id = %s ORDER BY id DESC LIMIT 3)",
-            [campaign.pk],
-        )
+    untally(campaign, 3, newest=True)
     settings.INDEX_SCAN_PARTS, settings.INDEX_SCAN_PARTS_MIN = 2, 0
 
     indices.indices_compute(campaign=campaign)

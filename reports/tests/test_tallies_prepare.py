@@ -18,7 +18,12 @@ from reports.engine import (
     tally_fields,
     tally_frame,
 )
-from reports.tests.conftest import make_results_campaign, random_answers, stored_figures
+from reports.tests.conftest import (
+    make_results_campaign,
+    random_answers,
+    stored_figures,
+    untally,
+)
 from surveys.models import TALLY_COLUMNS, Response, TallyKind
 from surveys.services.questionnaires import questionnaires_load_national
 from surveys.tests.factories import make_questionnaire, make_response
@@ -129,13 +134,7 @@ def test_answers_without_tallies_are_counted_from_their_answers_and_then_tallied
     random_answers(campaign, agencies, random.Random(3), 60)
     indices.indices_compute(campaign=campaign)
     figures = stored_figures(campaign)
-    with connection.cursor() as cursor:
-        # As if stored while the fields were being set.
-        cursor.execute(
-            "UPDATE surveys_response SET t1 = NULL, t2 = NULL WHERE id IN "
-            "(SELECT id FROM surveys_response WHERE campaign_id = %s ORDER BY id LIMIT 7)",
-            [campaign.pk],
-        )
+    untally(campaign, 7)
 
     indices.indices_compute(campaign=campaign)
 
