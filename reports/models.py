@@ -25,8 +25,8 @@ class WorkerHeartbeat(models.Model):
 
 
 class IndexCut(models.Model):
-    """The figures of one cut of a campaign (the campaign, one agency, one district...): one row
-    of arrays, one element per figure, stamped with the engine and data versions.
+    """The figures of one cut of a campaign (the campaign, one agency, one district...): one row,
+    its figures packed in `numbers`, stamped with the engine and data versions.
 
     Written only by the engine, a cut at a time, and read one figure per row through
     IndexResult. A row per figure made an update after a thousand answers rewrite 12,852 rows
@@ -44,24 +44,20 @@ class IndexCut(models.Model):
     cut = models.CharField(_("lát cắt"), max_length=16)
     cut_key = models.CharField(_("khoá lát cắt"), max_length=60, blank=True)
     figures = models.PositiveIntegerField()  # how many figures the cut has (n >= 0)
-    # One element per figure, in the same order in every array. No NULL in the numeric ones
-    # (reports.figures.figures_copy writes them with numpy): NaN for a missing value, interval
-    # or rate; -1 for a missing count; an n of -1 for a figure the cut does not have; a rate of
-    # -1 for a figure without one. The view reports_indexresult reads them back as NULLs.
     # The figures' codes and kinds are those of the campaign's IndexRun (the same for every cut
     # a run writes) when NULL here, as the engine writes them; cuts carried over by migration
     # 0007 have their own.
     codes = ArrayField(models.CharField(max_length=40), null=True)
     kinds = ArrayField(models.CharField(max_length=12), null=True)
-    figure_values = ArrayField(models.FloatField())
-    ns = ArrayField(models.IntegerField())
-    positives = ArrayField(models.IntegerField())
-    lows = ArrayField(models.FloatField())
-    highs = ArrayField(models.FloatField())
-    low_ns = ArrayField(models.BooleanField())
-    rates = ArrayField(models.FloatField())
-    # The rest of each figure's `extra` (level shares and counts, weights), NULL when none.
-    extras = ArrayField(models.JSONField(null=True))
+    # Seven int32 per figure, in the order of the codes: value, n, positive, low, high, rate,
+    # low_n (reports.figures.NUMBERS, written by figures_copy, read by the view
+    # reports_indexresult). Percentages in ten-thousandths; NONE for a missing value, interval
+    # or rate, -1 for a missing count; an n of -1 for a figure the cut does not have; a rate of
+    # -1 (-10000) for a figure without one.
+    numbers = models.BinaryField()
+    # The rest of each figure's `extra` (level shares and counts, weights), NULL when none; NULL
+    # as a whole when the cut keeps its counts: the view builds the shares from them.
+    extras = ArrayField(models.JSONField(null=True), null=True)
     engine_version = models.CharField(max_length=10)
     data_version = models.CharField(max_length=60)
     # The counts behind the figures (engine.tally_frame's row of the cut) as int32, in the order
@@ -79,7 +75,7 @@ class IndexCut(models.Model):
 
 class IndexResult(models.Model):
     """One figure of one cut of a campaign: a row of the view reports_indexresult, which
-    reads the arrays of IndexCut element by element (migration reports/0007). Read-only."""
+    reads the figures of IndexCut one by one (migrations reports/0007, 0009). Read-only."""
 
     pk = models.CompositePrimaryKey("campaign", "cut", "cut_key", "code")
     campaign = models.ForeignKey(
@@ -137,6 +133,10 @@ class IndexRun(models.Model):
     # (IndexCut.codes and kinds NULL): sent once here rather than with each of 23,000 cuts.
     codes = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     kinds = ArrayField(models.CharField(max_length=12), default=list, blank=True)
+    # For each of those figures that is a distribution, [level, index into tally_names] for
+    # each of its levels (-1: never counted): the view reads the level shares and counts of the
+    # cuts that keep their counts from these. Empty when the run kept no counts.
+    levels = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

@@ -215,3 +215,39 @@ def test_results_whose_run_has_no_codes_are_recomputed_in_full(world, campaign, 
     monkeypatch.undo()
     indices_compute(campaign=campaign)
     assert updated == _results(campaign)
+
+
+def test_results_whose_run_has_no_levels_are_recomputed_in_full(world, campaign, monkeypatch):
+    # Carried over by reports migration 0009: their level shares are stored on the cuts, and
+    # the run does not say where the view would find their counts.
+    IndexRun.objects.filter(campaign=campaign).update(levels=[])
+    _add(campaign, world, range(300, 304))
+    full = []
+    original = indices.indices_compute
+    monkeypatch.setattr(indices, "indices_compute", lambda **kw: full.append(kw) or original(**kw))
+
+    run = indices_update(campaign=campaign)
+
+    assert len(full) == 1
+    assert len(run.levels) == len(run.codes)
+    updated = _results(campaign)
+    monkeypatch.undo()
+    indices_compute(campaign=campaign)
+    assert updated == _results(campaign)
+
+
+def test_a_cut_whose_name_holds_a_separator_is_recomputed_in_full(world, campaign, monkeypatch):
+    # The update names the cuts it takes in one text; a name that could break it is not sent.
+    _add(campaign, world, range(300, 304))
+    monkeypatch.setattr(indices, "KEY_SEP", "a")  # every kind of cut has an "a" in its name
+    full = []
+    original = indices.indices_compute
+    monkeypatch.setattr(indices, "indices_compute", lambda **kw: full.append(kw) or original(**kw))
+
+    indices_update(campaign=campaign)
+
+    assert len(full) == 1
+    updated = _results(campaign)
+    monkeypatch.undo()
+    indices_compute(campaign=campaign)
+    assert updated == _results(campaign)
