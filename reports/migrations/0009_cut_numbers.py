@@ -7,6 +7,8 @@ the national benchmark took it 1.35 to 1.44 s to COPY as arrays with their JSON,
 bytea without it. The figures already stored are carried over; going back deletes them (the
 next run recomputes them)."""
 
+from importlib import import_module
+
 import django.contrib.postgres.fields
 from django.db import migrations, models
 
@@ -66,22 +68,7 @@ DROP_FUNCTIONS = [
 ]
 
 # The view of migration 0008, over the arrays.
-OLD_VIEW = """
-CREATE VIEW reports_indexresult AS
-SELECT c.campaign_id, c.cut, c.cut_key, f.code, (coalesce(c.kinds, r.kinds))[f.i] AS kind,
-       nullif(c.figure_values[f.i], 'NaN') AS value, c.ns[f.i] AS n,
-       nullif(c.positives[f.i], -1) AS positive, nullif(c.lows[f.i], 'NaN') AS low,
-       nullif(c.highs[f.i], 'NaN') AS high, c.low_ns[f.i] AS low_n,
-       CASE WHEN c.rates[f.i] = -1 THEN coalesce(c.extras[f.i], '{}')
-            ELSE jsonb_build_object('rate', nullif(c.rates[f.i], 'NaN'))
-                 || coalesce(c.extras[f.i], '{}')
-       END AS extra,
-       c.engine_version, c.data_version
-FROM reports_indexcut c
-LEFT JOIN reports_indexrun r ON r.campaign_id = c.campaign_id
-CROSS JOIN LATERAL unnest(coalesce(c.codes, r.codes)) WITH ORDINALITY AS f(code, i)
-WHERE c.ns[f.i] >= 0;
-"""
+OLD_VIEW = import_module("reports.migrations.0008_figure_codes_on_run").VIEW
 
 # The arrays packed into `numbers`, figure by figure (reports.figures.NUMBERS).
 CARRY = [

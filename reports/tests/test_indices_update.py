@@ -199,10 +199,9 @@ def test_a_weighted_run_keeps_no_counts(world, campaign):
     }
 
 
-def test_results_whose_run_has_no_codes_are_recomputed_in_full(world, campaign, monkeypatch):
-    # Stored before the codes of the figures were kept on the run (reports migration 0008).
-    IndexRun.objects.filter(campaign=campaign).update(codes=[], kinds=[])
-    _add(campaign, world, range(300, 304))
+def _update_in_full(campaign, monkeypatch):
+    """indices_update, which must recompute in full; the run, once its results are checked
+    against a recompute's."""
     full = []
     original = indices.indices_compute
     monkeypatch.setattr(indices, "indices_compute", lambda **kw: full.append(kw) or original(**kw))
@@ -210,11 +209,21 @@ def test_results_whose_run_has_no_codes_are_recomputed_in_full(world, campaign, 
     run = indices_update(campaign=campaign)
 
     assert len(full) == 1
-    assert run.codes and run.codes[-1] == "OVERALL"
     updated = _results(campaign)
     monkeypatch.undo()
     indices_compute(campaign=campaign)
     assert updated == _results(campaign)
+    return run
+
+
+def test_results_whose_run_has_no_codes_are_recomputed_in_full(world, campaign, monkeypatch):
+    # Stored before the codes of the figures were kept on the run (reports migration 0008).
+    IndexRun.objects.filter(campaign=campaign).update(codes=[], kinds=[])
+    _add(campaign, world, range(300, 304))
+
+    run = _update_in_full(campaign, monkeypatch)
+
+    assert run.codes and run.codes[-1] == "OVERALL"
 
 
 def test_results_whose_run_has_no_levels_are_recomputed_in_full(world, campaign, monkeypatch):
@@ -222,32 +231,15 @@ def test_results_whose_run_has_no_levels_are_recomputed_in_full(world, campaign,
     # the run does not say where the view would find their counts.
     IndexRun.objects.filter(campaign=campaign).update(levels=[])
     _add(campaign, world, range(300, 304))
-    full = []
-    original = indices.indices_compute
-    monkeypatch.setattr(indices, "indices_compute", lambda **kw: full.append(kw) or original(**kw))
 
-    run = indices_update(campaign=campaign)
+    run = _update_in_full(campaign, monkeypatch)
 
-    assert len(full) == 1
     assert len(run.levels) == len(run.codes)
-    updated = _results(campaign)
-    monkeypatch.undo()
-    indices_compute(campaign=campaign)
-    assert updated == _results(campaign)
 
 
 def test_a_cut_whose_name_holds_a_separator_is_recomputed_in_full(world, campaign, monkeypatch):
     # The update names the cuts it takes in one text; a name that could break it is not sent.
     _add(campaign, world, range(300, 304))
     monkeypatch.setattr(indices, "KEY_SEP", "a")  # every kind of cut has an "a" in its name
-    full = []
-    original = indices.indices_compute
-    monkeypatch.setattr(indices, "indices_compute", lambda **kw: full.append(kw) or original(**kw))
 
-    indices_update(campaign=campaign)
-
-    assert len(full) == 1
-    updated = _results(campaign)
-    monkeypatch.undo()
-    indices_compute(campaign=campaign)
-    assert updated == _results(campaign)
+    _update_in_full(campaign, monkeypatch)
