@@ -520,11 +520,6 @@ def _count_matrix(scan: Scan, aggregate):
     return names, np.column_stack([counts[name] for name in names])  # count(*) at least
 
 
-# The cuts a direct scan groups by, each a grouping set of its own: the unit and agency cuts,
-# then the channel; the procedure and profile answers follow (engine._direct_sets).
-DIRECT_CUTS = [*ROLLUPS]
-
-
 def direct_sql(spec: Spec, stored: Sequence[str] = ()) -> Scan:
     """A tally scan of a few answers (an update's) whose groups are the cuts themselves: one
     grouping set per kind of cut (and the empty set, the campaign), so that the database adds
@@ -538,7 +533,9 @@ def direct_sql(spec: Spec, stored: Sequence[str] = ()) -> Scan:
     the same order: PostgreSQL feeds each row to every aggregate of a query level in turn."""
     columns = _columns(spec, True, stored)
     counts = scan_counts(spec, stored=any(c.stored for c in columns))
-    keys = [col for _kind, col in DIRECT_CUTS] + [expr for *_x, expr in _direct_sets(spec)]
+    # A grouping set per kind of cut: ROLLUPS' columns, then the answers (_answer_cuts).
+    keys = [col for _kind, col in ROLLUPS]
+    keys += [answer_column(item.position) for _kind, item in _answer_cuts(spec)]
     aggregates = ", ".join(f"{c.expr} AS a{i}" for i, c in enumerate(columns))
     packed = " || ".join(f"int8send(coalesce(a{i}, 0)::bigint)" for i in range(len(columns)))
     where = "WHERE campaign_id = %s AND status = 'valid' AND id > %s AND id <= %s"
@@ -557,15 +554,15 @@ def direct_sql(spec: Spec, stored: Sequence[str] = ()) -> Scan:
 def direct_fits(spec: Spec) -> bool:
     """Whether direct_sql can name each of its grouping sets' keys in one GROUPING() (which
     takes up to 31)."""
-    return len(DIRECT_CUTS) + len(_direct_sets(spec)) <= 31
+    return len(ROLLUPS) + len(_answer_cuts(spec)) <= 31
 
 
-def _direct_sets(spec: Spec) -> list[tuple[str, ItemSpec, str]]:
-    """(cut kind, item, answer column) of the cuts by answer: the procedure, then the profile."""
-    out = [(CutKind.PROFILE, item, answer_column(item.position)) for item in _profile(spec)]
+def _answer_cuts(spec: Spec) -> list[tuple[str, ItemSpec]]:
+    """(cut kind, item) of the cuts by answer, in their order: the procedure, then the profile."""
+    out = [(CutKind.PROFILE, item) for item in _profile(spec)]
     procedure = _procedure(spec)
     if procedure is not None:
-        out.insert(0, (CutKind.PROCEDURE, procedure, answer_column(procedure.position)))
+        out.insert(0, (CutKind.PROCEDURE, procedure))
     return out
 
 
@@ -576,8 +573,7 @@ def direct_frame(spec: Spec, scan: Scan, row: tuple):
     import numpy as np
     import pandas as pd
 
-    kinds = [(kind, None) for kind, _col in DIRECT_CUTS]
-    kinds += [(kind, item) for kind, item, _expr in _direct_sets(spec)]
+    kinds = [(kind, None) for kind, _col in ROLLUPS] + _answer_cuts(spec)
     width = len(kinds)
     count, names_text, data = row
     named = [part.split("\x1f", 1) for part in names_text.split("\x1d")]
@@ -591,8 +587,8 @@ def direct_frame(spec: Spec, scan: Scan, row: tuple):
     # the highest, set where the key is not grouped by.
     kind_of = {everything ^ (1 << (width - 1 - j)): j for j in range(width)}
     buckets: list[list[int]] = [[] for _kind in kinds]
-    for r, (mask, key) in enumerate(named):
-        j = kind_of.get(int(mask))
+    for r, (mask, (_mask, key)) in enumerate(zip(masks.tolist(), named, strict=True)):
+        j = kind_of.get(mask)
         if j is not None and key != "\x1e":  # a NULL key (no district, a blank) is no cut
             buckets[j].append(r)
     picked = []
@@ -674,10 +670,10 @@ def tally_frame(spec: Spec, scans, weights=None):
         names = names + _weighted_names(names)
     campaign = _tally(fine[names].sum())
     # (cut kind, item, column) of the cuts summed from the profile and procedure groupings.
-    by_answer = [(CutKind.PROFILE, item, f"profile:{item.code}") for item in _profile(spec)]
-    procedure = _procedure(spec)
-    if procedure is not None:
-        by_answer.insert(0, (CutKind.PROCEDURE, procedure, "procedure"))
+    by_answer = [
+        (kind, item, "procedure" if kind == CutKind.PROCEDURE else f"profile:{item.code}")
+        for kind, item in _answer_cuts(spec)
+    ]
     second_counts = _small_counts(second, names) if by_answer else None
     by_answer_sums = [
         (kind, item, *_sums(second, col, names, second_counts)) for kind, item, col in by_answer

@@ -139,7 +139,7 @@ def figure_blocks(spec: Spec, tallies: pd.DataFrame, min_n: int, extras: bool = 
                 keys = [str(v) for v in item.levels]
                 levels = [(key, f"lvl:{item.code}:{key}") for key in keys]
                 extra = None
-                if extras or fields:
+                if extras:  # always, with weights (a weighted run keeps no counts)
                     # As JSON only where the cut has the figure (a profile question: the campaign).
                     rows = np.arange(size) if keep is None else np.flatnonzero(keep)
                     counts = [col(name)[rows] for _key, name in levels]

@@ -90,7 +90,8 @@ UPDATE reports_indexcut c SET numbers = coalesce((
 ]
 
 # One row per figure of every cut, as before. The figure's numbers are read where the code
-# passes (a ranking reads one figure of each cut).
+# passes (a ranking reads one figure of each cut): figure i's seven int32 (28 bytes) start at
+# byte 28 * (i - 1); -10000 is a rate of -1 (no rate), -2147483648 NONE.
 VIEW = """
 CREATE VIEW reports_indexresult AS
 SELECT c.campaign_id, c.cut, c.cut_key, f.code, (coalesce(c.kinds, r.kinds))[f.i] AS kind,
