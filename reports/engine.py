@@ -358,6 +358,10 @@ class Scan:
     counts: list[str]  # the names of the counts read back, in this order (`scan_counts`)
 
 
+# The answers every scan reads: a campaign's valid ones in an id range (after, upto].
+IN_SPAN = "WHERE campaign_id = %s AND status = 'valid' AND id > %s AND id <= %s"
+
+
 def tally_sql(
     spec: Spec,
     packed: bool = True,
@@ -376,12 +380,11 @@ def tally_sql(
     columns = _columns(spec, packed, stored)
     counts = scan_counts(spec, stored=any(c.stored for c in columns))
     aggregates = ", ".join(c.expr for c in columns)
-    where = "WHERE campaign_id = %s AND status = 'valid' AND id > %s AND id <= %s"
     fine = ", ".join(FINE_COLUMNS)
     names, exprs = _second_grouping(spec)
     # Built only from fixed column names and integers (positions, levels); values are params.
     if not exprs:
-        sql = f"SELECT 0, {fine}, {aggregates} FROM surveys_response {where} GROUP BY {fine}"  # noqa: S608
+        sql = f"SELECT 0, {fine}, {aggregates} FROM surveys_response {IN_SPAN} GROUP BY {fine}"  # noqa: S608
         return Scan(sql, list(FINE_COLUMNS), [], columns, counts)
     # The profile answers together, the procedure field alone: the profile cuts are sums over
     # the first set's groups (about 1,800 of them), the procedure cuts its groups. Grouped with
@@ -405,7 +408,7 @@ def tally_sql(
     # The province is grouped by in the first set only: its GROUPING() is the flag.
     sql = (
         f"SELECT GROUPING(province_id), {units}, {', '.join(exprs)}, channel, "  # noqa: S608
-        f"{aggregates} FROM surveys_response {where} GROUP BY GROUPING SETS ({grouping})"
+        f"{aggregates} FROM surveys_response {IN_SPAN} GROUP BY GROUPING SETS ({grouping})"
     )
     return Scan(sql, list(UNIT_COLUMNS), names, columns, counts)
 
@@ -538,13 +541,12 @@ def direct_sql(spec: Spec, stored: Sequence[str] = ()) -> Scan:
     keys += [answer_column(item.position) for _kind, item in _answer_cuts(spec)]
     aggregates = ", ".join(f"{c.expr} AS a{i}" for i, c in enumerate(columns))
     packed = " || ".join(f"int8send(coalesce(a{i}, 0)::bigint)" for i in range(len(columns)))
-    where = "WHERE campaign_id = %s AND status = 'valid' AND id > %s AND id <= %s"
     grouping = ", ".join(["()", *(f"({key})" for key in keys)])
     key = f"coalesce({', '.join(f'{k}::text' for k in keys)})"
     # Built only from fixed column names and integers (positions); values are params.
     sql = (
         f"WITH g AS (SELECT GROUPING({', '.join(keys)}) AS m, {key} AS k, "  # noqa: S608
-        f"{aggregates} FROM surveys_response {where} GROUP BY GROUPING SETS ({grouping})) "
+        f"{aggregates} FROM surveys_response {IN_SPAN} GROUP BY GROUPING SETS ({grouping})) "
         "SELECT count(*), string_agg(m || E'\\x1f' || coalesce(k, E'\\x1e'), E'\\x1d'), "
         f"string_agg({packed}, ''::bytea) FROM g"
     )
