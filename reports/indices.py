@@ -8,7 +8,7 @@ import logging
 import struct
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import numpy as np
 import pandas as pd
@@ -399,38 +399,54 @@ def _compute(campaign: Campaign) -> IndexRun:
     names = count_columns(tallies) if weights is None else []
     counts = _kept_counts(tallies[names].to_numpy(dtype="int64")) if names else None
     run.tally_names = names if counts is not None else []
-    rows, (run.codes, run.kinds, run.levels) = _write(campaign, spec, tallies, version, counts)
+    pieces = _pieces(tallies, counts)
+    queued = len(tallies) > WRITE_CHUNK
+    rows, (run.codes, run.kinds, run.levels) = _write(campaign, spec, pieces, version, queued)
     _finish(run, version, max_id, started, rows)
     log.info("indices of %s: %d figures in %.2f s", campaign.code, rows, run.seconds)
     return run
 
 
 def _write(
-    campaign: Campaign, spec: Spec, tallies: pd.DataFrame, version: str, counts: np.ndarray | None
+    campaign: Campaign, spec: Spec, pieces, version: str, queued: bool, ready=None
 ) -> tuple[int, tuple[list[str], list[str], list]]:
-    """COPY the figures of the cuts in `tallies` in as the campaign's results, one IndexCut row
-    per cut, with its row of `counts` (None: none kept); the number of figures, and the rows'
-    layout for the run (figures.figure_layout: the rows have none). Rows that keep their counts
-    leave out the level shares, which the view builds from them.
+    """COPY the figures of the cuts in `pieces` in as the campaign's results, one IndexCut row
+    per cut: `pieces` gives (a part of the tallies, its rows of the counts to keep, or None: no
+    counts kept). The number of figures, and the rows' layout for the run
+    (figures.figure_layout: the rows have none). Rows that keep their counts leave out the
+    level shares, which the view builds from them.
 
-    The cuts go WRITE_CHUNK at a time through psycopg's queued writer, whose thread sends each
-    piece while the next is computed: the server's parsing and storing of the rows (a second at
-    23,000 cuts) overlaps the figures' arithmetic instead of following it. A single piece goes
-    through the plain writer (a thread to start and join for nothing)."""
-    figures, blocks = 0, []
-    with _copy(queued=len(tallies) > WRITE_CHUNK) as copy:
-        for start in range(0, len(tallies), WRITE_CHUNK):
-            stop = start + WRITE_CHUNK
-            part = tallies.iloc[start:stop].reset_index(drop=True)
-            blocks = figure_blocks(spec, part, settings.INDEX_MIN_N, extras=counts is None)
-            part_counts = None if counts is None else counts[start:stop]
+    The COPY starts once the first piece's rows are computed and `ready()` (if given) has
+    returned: the connection's work for others is over (a COPY holds it). With `queued`,
+    psycopg's queued writer sends each piece from a thread of its own while the next is
+    computed: the server's parsing and storing of the rows (a second at 23,000 cuts) overlaps
+    the figures' arithmetic instead of following it (for a single piece, a thread to start and
+    join for nothing)."""
+    figures, blocks, names = 0, [], []
+    with ExitStack() as stack:
+        copy = None
+        for part, part_counts in pieces:
+            kept = part_counts is not None
+            blocks = figure_blocks(spec, part, settings.INDEX_MIN_N, extras=not kept)
             rows, count = figures_copy(
                 campaign.pk, part, blocks, (ENGINE_VERSION, version), part_counts
             )
+            if copy is None:
+                if ready is not None:
+                    ready()
+                copy = stack.enter_context(_copy(queued))
             copy.write(b"".join(rows))
             figures += count
-    names = count_columns(tallies) if counts is not None else []
+            names = count_columns(part) if kept else []
     return figures, figure_layout(blocks, names)
+
+
+def _pieces(tallies: pd.DataFrame, counts: np.ndarray | None):
+    """_write's pieces of `tallies` and their `counts` (None: none kept), WRITE_CHUNK cuts each."""
+    for start in range(0, len(tallies), WRITE_CHUNK):
+        stop = start + WRITE_CHUNK
+        part = tallies.iloc[start:stop].reset_index(drop=True)
+        yield part, None if counts is None else counts[start:stop]
 
 
 def _kept_counts(counts: np.ndarray) -> np.ndarray | None:
@@ -578,24 +594,29 @@ KEY_SEP, CUT_SEP = "\x1f", "\x1e"
 
 
 def _take_cuts(
-    campaign: Campaign, keys: list[tuple[str, str]], names: list[str]
-) -> tuple[np.ndarray, np.ndarray, int] | None:
-    """Delete those of the campaign's cuts `keys` that are stored; the positions in `keys` of
-    those found, the counts kept on them (a row each, in that order), and how many figures they
-    had. None when one of them has no counts of `names` (results stored before counts were kept
-    on each cut), or when the name of one holds a separator (codes and ids never do): the
-    caller then rolls back."""
+    raw: psycopg.Connection, campaign_id: int, keys: list[tuple[str, str]], names: list[str]
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Delete those of the campaign's cuts `keys` that are stored, on `raw` (the main
+    connection, which may be called from another thread: psycopg runs one operation at a time
+    on it); the positions in `keys` of those found, the counts kept on them (a row each, in that
+    order), and how many figures they had. Raises Unfoldable when one of them has no counts of
+    `names` (results stored before counts were kept on each cut), or when the name of one holds
+    a separator (codes and ids never do): the caller then rolls back."""
     width = len(names)
     text = CUT_SEP.join(f"{cut}{KEY_SEP}{key}" for cut, key in keys)
     if text.count(KEY_SEP) != len(keys) or text.count(CUT_SEP) != len(keys) - 1:
-        return None
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(TAKE_CUTS, [text, campaign.pk, 4 * width], binary=True)
+        raise Unfoldable
+    with psycopg.Cursor(raw) as cursor:
+        cursor.execute(TAKE_CUTS, [text, campaign_id, 4 * width], binary=True)
         found, wrong, figures, at, counts = cursor.fetchone()
     if wrong:
-        return None
+        raise Unfoldable
     positions = np.frombuffer(at or b"", dtype=">i4").astype(int) - 1
     return positions, np.frombuffer(counts or b"", dtype="<i4").reshape(found, width), figures
+
+
+class Unfoldable(Exception):
+    """The counts kept on the cuts cannot take the new answers: the campaign is recomputed."""
 
 
 def _fold_in(
@@ -604,7 +625,12 @@ def _fold_in(
     """Add the tallies of the answers after < id <= upto (`span`: after, upto, how many) to the
     counts kept on the cuts they reach (named as the last `run` names them), and rewrite those
     cuts; the number of figures of the campaign, or None, having written nothing, when the counts
-    cannot be added up (the full recompute then counts everything)."""
+    cannot be added up (the full recompute then counts everything).
+
+    In two halves, overlapped: the database deletes the second half's old cuts (reading their
+    counts back) while the figures of the first half are computed here, then stores the first
+    half's rows while the second's are computed. Each step was a wait of 10 to 20 ms on the
+    other side."""
     rows, names = run.rows, run.tally_names
     spec = questionnaire_spec(campaign.questionnaire)
     delta = _tallies(spec, campaign, span, stratum_weights(campaign), direct=True)
@@ -613,25 +639,44 @@ def _fold_in(
     if count_columns(tallies) != names:
         return None
     keys = list(zip(tallies["cut"].tolist(), tallies["key"].tolist(), strict=True))
-    with transaction.atomic():  # a savepoint: what cannot be added up is put back
-        # The old cuts are deleted and their counts read in one statement.
-        taken = _take_cuts(campaign, keys, names)
-        if taken is None:
-            transaction.set_rollback(True)
-            return None
-        # The cuts not found are those only the new answers make (a new agency, a new channel).
-        found, stored, gone = taken
-        counts = tallies[names].to_numpy(dtype="int64", copy=True)
+    half = (len(keys) + 1) // 2  # the campaign's row makes at least two cuts: both halves have one
+    raw = connection.connection
+    gone = []
+    try:
+        with transaction.atomic(), ThreadPoolExecutor(1) as pool:  # a savepoint
+            # The old cuts are deleted and their counts read in one statement per half.
+            first = _take_cuts(raw, campaign.pk, keys[:half], names)
+            later = pool.submit(_take_cuts, raw, campaign.pk, keys[half:], names)
+            halves = [(0, lambda: first), (half, later.result)]
+            pieces = _merged(tallies, names, halves, gone)
+            # The same column-wise arithmetic as the full recompute, so both give the same
+            # figures. The figures of cuts no new answer reaches stay as they are, stamped with
+            # the data version they were computed from (still their data). The COPY waits for
+            # the second half's deletion to end (a wait on the thread from within the COPY,
+            # which holds the connection, would never end).
+            figures, _layout = _write(
+                campaign, spec, pieces, version, queued=True, ready=later.exception
+            )  # the layout is the run's already
+    except Unfoldable:
+        return None  # the savepoint rolled back: nothing written
+    return rows - sum(gone) + figures
+
+
+def _merged(tallies: pd.DataFrame, names: list[str], halves, gone: list[int]):
+    """_write's pieces for an update: each half of `tallies` (from its start, up to the next's)
+    with the counts `taken()` found kept on its cuts (_take_cuts) added in; the figures of the
+    old cuts go to `gone`. The cuts not found are those only the new answers make (a new
+    agency, a new channel)."""
+    bounds = [start for start, _taken in halves[1:]] + [len(tallies)]
+    for (start, taken), stop in zip(halves, bounds, strict=True):
+        if start >= stop:
+            continue
+        found, stored, figures = taken()
+        gone.append(figures)
+        counts = tallies[names].iloc[start:stop].to_numpy(dtype="int64", copy=True)
         counts[found] += stored
-        counts = _kept_counts(counts)
-        if counts is None:
-            transaction.set_rollback(True)
-            return None
+        if _kept_counts(counts) is None:
+            raise Unfoldable
         # One block of counts, not a column at a time (pandas' setitem per column cost 17 ms).
-        counted = pd.DataFrame(counts, columns=names)
-        tallies = pd.concat([tallies[["cut", "key"]], counted], axis=1)
-        # The same column-wise arithmetic as the full recompute, so both give the same figures.
-        # The figures of cuts no new answer reaches stay as they are, stamped with the data
-        # version they were computed from (still their data).
-        figures, _layout = _write(campaign, spec, tallies, version, counts)  # the run's
-    return rows - gone + figures
+        part = tallies[["cut", "key"]].iloc[start:stop].reset_index(drop=True)
+        yield pd.concat([part, pd.DataFrame(counts, columns=names)], axis=1), counts

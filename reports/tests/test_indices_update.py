@@ -159,7 +159,7 @@ def test_two_updates_in_a_row_add_to_the_counts_the_first_one_kept(world, campai
     assert updated == _results(campaign)
 
 
-@pytest.mark.parametrize("missing", ["names", "counts", "other names"])
+@pytest.mark.parametrize("missing", ["names", "counts", "late counts", "other names"])
 def test_results_without_their_kept_counts_are_recomputed_in_full(
     world, campaign, monkeypatch, missing
 ):
@@ -170,6 +170,8 @@ def test_results_without_their_kept_counts_are_recomputed_in_full(
         IndexRun.objects.filter(campaign=campaign).update(tally_names=[])
     elif missing == "counts":
         IndexCut.objects.filter(campaign=campaign, cut="campaign").update(counts=None)
+    elif missing == "late counts":  # the profile cuts come last: the second half's deletion
+        IndexCut.objects.filter(campaign=campaign, cut="profile").update(counts=None)
     else:
         names = [run.tally_names[1], run.tally_names[0], *run.tally_names[2:]]
         IndexRun.objects.filter(campaign=campaign).update(tally_names=names)
@@ -243,3 +245,26 @@ def test_a_cut_whose_name_holds_a_separator_is_recomputed_in_full(world, campaig
     monkeypatch.setattr(indices, "KEY_SEP", "a")  # every kind of cut has an "a" in its name
 
     _update_in_full(campaign, monkeypatch)
+
+
+def test_counts_that_would_outgrow_their_field_are_recomputed_in_full(world, campaign, monkeypatch):
+    # Kept as int32: a cut of the second half (the profile cuts come last) whose counts would
+    # pass 2**31 - 1 stops the update while its first half is being written, and puts back
+    # every cut it took.
+    run = IndexRun.objects.get(campaign=campaign)
+    full = b"\xff\xff\xff\x7f" * len(run.tally_names)
+    IndexCut.objects.filter(campaign=campaign, cut="profile").update(counts=full)
+    _add(campaign, world, [400])
+    stored = sorted(IndexCut.objects.filter(campaign=campaign).values_list("cut", "cut_key"))
+    full_calls = []
+    monkeypatch.setattr(indices, "indices_compute", lambda **kw: full_calls.append(kw))
+    written = []
+    write = indices._write
+    monkeypatch.setattr(indices, "_write", lambda *a, **kw: written.append(1) or write(*a, **kw))
+
+    indices_update(campaign=campaign)
+
+    assert written and full_calls == [{"campaign": campaign}]
+    assert sorted(IndexCut.objects.filter(campaign=campaign).values_list("cut", "cut_key")) == (
+        stored
+    )
