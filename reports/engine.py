@@ -725,7 +725,12 @@ def count_columns(tallies) -> list[str]:
 def real_cuts(tallies):
     """Which rows of a tally_frame are cuts: a NULL group (no district in the 2-tier era) is
     counted, but is not a cut."""
-    return (tallies["cut"].to_numpy() == CutKind.CAMPAIGN) | (tallies["key"].to_numpy() != "")
+    return is_cut(tallies["cut"].to_numpy(), tallies["key"].to_numpy())
+
+
+def is_cut(cut, key):
+    """real_cuts of the arrays of cut kinds and keys."""
+    return (cut == CutKind.CAMPAIGN) | (key != "")
 
 
 # Up to this many groups in a frame, _sums adds them up in numpy; up to SMALL_SUMS, by sorting.

@@ -4,17 +4,47 @@ The rules are those of `engine.figures_from_tally` (which the tests use one cut 
 `test_figures_frame` holds the two equal on random tallies. With thousands of agencies a
 campaign has a million figures, and a loop in Python over them, one dict and one json.dumps
 each, cost more than the scans. `figure_blocks` computes them, `figures_copy` lays them out as
-the rows of reports_indexcut.
+the rows of reports_indexcut. Both read the cuts as `Cuts`: arrays, not a frame, since pandas'
+selecting and converting of a frame's columns cost an update more than their arithmetic.
 """
 
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from reports.engine import Z95, Spec, count_columns, real_cuts
+from reports.engine import Z95, Spec, count_columns, is_cut
+
+
+@dataclass(frozen=True)
+class Cuts:
+    """Cuts and their counts: each one's kind and key (object arrays), and its counts by name,
+    a row per cut (int64, or float64 with weighted sums among them)."""
+
+    cut: np.ndarray
+    key: np.ndarray
+    names: list[str]
+    counts: np.ndarray
+
+    @classmethod
+    def of(cls, tallies: pd.DataFrame) -> Cuts:
+        """The cuts of a tally_frame."""
+        names = count_columns(tallies)
+        return cls(
+            tallies["cut"].to_numpy(dtype=object),
+            tallies["key"].to_numpy(dtype=object),
+            names,
+            tallies[names].to_numpy(),
+        )
+
+    def __len__(self) -> int:
+        return len(self.cut)
+
+    def __getitem__(self, rows: slice) -> Cuts:
+        return Cuts(self.cut[rows], self.key[rows], self.names, self.counts[rows])
 
 
 def _round4(values: np.ndarray) -> np.ndarray:
@@ -69,22 +99,22 @@ def _object(fields: list[tuple[str, np.ndarray]], size: int) -> np.ndarray:
     return out
 
 
-def figure_blocks(spec: Spec, tallies: pd.DataFrame, min_n: int, extras: bool = True) -> list[dict]:
-    """The figures of every cut of `tallies`, one block per figure code: "code" and "kind", and
+def figure_blocks(spec: Spec, cuts: Cuts, min_n: int, extras: bool = True) -> list[dict]:
+    """The figures of every one of `cuts`, one block per figure code: "code" and "kind", and
     for each of "value", "n", "positive", "low", "high", "low_n" an array with one element per
-    row of `tallies`. An item's response rate is "rate" (None for a composite, which has none),
-    and the rest of its `extra` is "extra" (JSON text without the rate, or None: nothing more).
-    "keep" is None, or False where the cut has no such figure. "levels" pairs each level of a
+    cut. An item's response rate is "rate" (None for a composite, which has none), and the rest
+    of its `extra` is "extra" (JSON text without the rate, or None: nothing more). "keep" is
+    None, or False where the cut has no such figure. "levels" pairs each level of a
     distribution with the count column behind it (empty: not a distribution).
 
     Without `extras`, a distribution's shares and counts are left out of "extra": the view
     reports_indexresult builds them from the counts kept on the cut (IndexRun.levels)."""
-    size = len(tallies)
+    size = len(cuts)
 
     # Every count as float64 at once: a column at a time cost 20 to 50 µs each, a sixth of an
     # update after 1,000 answers.
-    names = count_columns(tallies)
-    matrix = tallies[names].to_numpy(dtype="float64")
+    names = cuts.names
+    matrix = cuts.counts.astype("float64", copy=False)
     columns = {name: matrix[:, i] for i, name in enumerate(names)}
 
     def col(name: str) -> np.ndarray:
@@ -136,7 +166,7 @@ def figure_blocks(spec: Spec, tallies: pd.DataFrame, min_n: int, extras: bool = 
                 else:
                     pos, value, low, high = positives[:, k], values[:, k], lows[:, k], highs[:, k]
                 n_eff = n
-                if f"w:n:{item.code}" in tallies.columns:
+                if f"w:n:{item.code}" in columns:
                     w_n, w_pos = col(f"w:n:{item.code}"), col(f"w:pos:{item.code}")
                     w2_n = col(f"w2:n:{item.code}")
                     value = np.where(w_n > 0, _round4(100 * w_pos / w_n), np.nan)
@@ -250,15 +280,15 @@ _NULL = struct.pack(">i", -1)
 
 def figures_copy(
     campaign_id: int,
-    tallies: pd.DataFrame,
+    cuts: Cuts,
     blocks: list[dict],
     versions: tuple[str, str],
     counts: np.ndarray | None = None,
 ) -> tuple[list[bytes], int]:
     """The figures of `blocks` as rows of reports_indexcut (one per cut, WIDE_COLUMNS) in
     PostgreSQL's binary COPY format, without its header and trailer; and the number of figures.
-    `counts` (one row per row of `tallies`, each below 2**31) are the counts kept with each cut,
-    as little-endian int32; a block's "extra" is written (as jsonb[]) only when there are none.
+    `counts` (one row per cut, each below 2**31) are the counts kept with each cut, as
+    little-endian int32; a block's "extra" is written (as jsonb[]) only when there are none.
 
     A cut's figures are one bytea, `numbers`: for each figure, in the order of the blocks, the
     seven int32 of NUMBERS, the percentages (value, interval, rate) in ten-thousandths, as the
@@ -270,10 +300,9 @@ def figures_copy(
     -1 (-10000) marks a figure without one (a composite). The view reports_indexresult turns
     them back into NULLs and leaves those out.
     """
-    size = len(tallies)
-    cut = tallies["cut"].to_numpy(dtype=object)
-    key = tallies["key"].to_numpy(dtype=object)
-    real = real_cuts(tallies)
+    size = len(cuts)
+    cut, key = cuts.cut, cuts.key
+    real = is_cut(cut, key)
     rows = np.flatnonzero(real)
     keep = _kept(blocks, size)[rows]
     whole = bool(real.all())  # no row to leave out (the usual case): no copies
@@ -315,10 +344,16 @@ def figures_copy(
         ]
     else:
         rests = [_NULL + tail] * len(rows)
-    out = []
-    for i, r in enumerate(rows):
-        names = _field(cut[r].encode()) + _field(key[r].encode())
-        out.append(b"".join((head, names, data[i * step : (i + 1) * step], rests[i])))
+    # A row: the head with the cut's kind (a few kinds: each made once), the key, then slices.
+    heads = {kind: head + _field(kind.encode()) for kind in set(cut[rows].tolist())}
+    view = memoryview(data)
+    length = _INT.pack
+    out = [
+        b"".join((heads[kind], length(len(name)), name, view[i * step : (i + 1) * step], rest))
+        for i, (kind, name, rest) in enumerate(
+            zip(cut[rows].tolist(), [k.encode() for k in key[rows].tolist()], rests, strict=True)
+        )
+    ]
     return out, int(figures.sum())
 
 
@@ -344,8 +379,11 @@ def figure_layout(
     return [b["code"] for b in blocks], [b["kind"] for b in blocks], levels if names else []
 
 
+_INT = struct.Struct(">i")
+
+
 def _field(data: bytes) -> bytes:
-    return struct.pack(">i", len(data)) + data
+    return _INT.pack(len(data)) + data
 
 
 def _jsons(columns: list[np.ndarray | None], rows: np.ndarray, keep: np.ndarray) -> list[bytes]:

@@ -28,7 +28,6 @@ from reports.engine import (
     Scan,
     Spec,
     UntalliedAnswers,
-    count_columns,
     direct_fits,
     direct_frame,
     direct_sql,
@@ -40,7 +39,7 @@ from reports.engine import (
     tally_frame,
     tally_sql,
 )
-from reports.figures import WIDE_COLUMNS, figure_blocks, figure_layout, figures_copy
+from reports.figures import WIDE_COLUMNS, Cuts, figure_blocks, figure_layout, figures_copy
 from reports.models import IndexCut, IndexRun
 from surveys.models import Campaign, Element, Item, Questionnaire, Scale
 from surveys.selectors.questionnaires import published_once
@@ -395,12 +394,12 @@ def _compute(campaign: Campaign) -> IndexRun:
     # The old figures go while the database scans the answers.
     drop = IndexCut.objects.filter(campaign=campaign).delete
     tallies = _tallies(spec, campaign, (0, max_id, answers), weights, drop, heal=True)
+    cuts = Cuts.of(tallies)
     # Weighted sums are not kept: a weighted campaign is always recomputed in full.
-    names = count_columns(tallies) if weights is None else []
-    counts = _kept_counts(tallies[names].to_numpy(dtype="int64")) if names else None
-    run.tally_names = names if counts is not None else []
-    pieces = _pieces(tallies, counts)
-    queued = len(tallies) > WRITE_CHUNK
+    counts = _kept_counts(cuts.counts) if weights is None and cuts.names else None
+    run.tally_names = cuts.names if counts is not None else []
+    pieces = _pieces(cuts, counts)
+    queued = len(cuts) > WRITE_CHUNK
     rows, (run.codes, run.kinds, run.levels) = _write(campaign, spec, pieces, version, queued)
     _finish(run, version, max_id, started, rows)
     log.info("indices of %s: %d figures in %.2f s", campaign.code, rows, run.seconds)
@@ -411,8 +410,8 @@ def _write(
     campaign: Campaign, spec: Spec, pieces, version: str, queued: bool, ready=None
 ) -> tuple[int, tuple[list[str], list[str], list]]:
     """COPY the figures of the cuts in `pieces` in as the campaign's results, one IndexCut row
-    per cut: `pieces` gives (a part of the tallies, its rows of the counts to keep, or None: no
-    counts kept). The number of figures, and the rows' layout for the run
+    per cut: `pieces` gives (some of the cuts (figures.Cuts), their counts to keep, or None:
+    none kept). The number of figures, and the rows' layout for the run
     (figures.figure_layout: the rows have none). Rows that keep their counts leave out the
     level shares, which the view builds from them.
 
@@ -437,16 +436,15 @@ def _write(
                 copy = stack.enter_context(_copy(queued))
             copy.write(b"".join(rows))
             figures += count
-            names = count_columns(part) if kept else []
+            names = part.names if kept else []
     return figures, figure_layout(blocks, names)
 
 
-def _pieces(tallies: pd.DataFrame, counts: np.ndarray | None):
-    """_write's pieces of `tallies` and their `counts` (None: none kept), WRITE_CHUNK cuts each."""
-    for start in range(0, len(tallies), WRITE_CHUNK):
+def _pieces(cuts: Cuts, counts: np.ndarray | None):
+    """_write's pieces of `cuts` and their `counts` (None: none kept), WRITE_CHUNK cuts each."""
+    for start in range(0, len(cuts), WRITE_CHUNK):
         stop = start + WRITE_CHUNK
-        part = tallies.iloc[start:stop].reset_index(drop=True)
-        yield part, None if counts is None else counts[start:stop]
+        yield cuts[start:stop], None if counts is None else counts[start:stop]
 
 
 def _kept_counts(counts: np.ndarray) -> np.ndarray | None:
@@ -635,10 +633,10 @@ def _fold_in(
     spec = questionnaire_spec(campaign.questionnaire)
     delta = _tallies(spec, campaign, span, stratum_weights(campaign), direct=True)
     # Only the cuts the new answers reach are read, added to and written, in their order.
-    tallies = delta[real_cuts(delta)].reset_index(drop=True)
-    if count_columns(tallies) != names:
+    cuts = Cuts.of(delta[real_cuts(delta)])
+    if cuts.names != names:
         return None
-    keys = list(zip(tallies["cut"].tolist(), tallies["key"].tolist(), strict=True))
+    keys = list(zip(cuts.cut.tolist(), cuts.key.tolist(), strict=True))
     half = (len(keys) + 1) // 2  # the campaign's row makes at least two cuts: both halves have one
     raw = connection.connection
     gone = []
@@ -648,7 +646,7 @@ def _fold_in(
             first = _take_cuts(raw, campaign.pk, keys[:half], names)
             later = pool.submit(_take_cuts, raw, campaign.pk, keys[half:], names)
             halves = [(0, lambda: first), (half, later.result)]
-            pieces = _merged(tallies, names, halves, gone)
+            pieces = _merged(cuts, halves, gone)
             # The same column-wise arithmetic as the full recompute, so both give the same
             # figures. The figures of cuts no new answer reaches stay as they are, stamped with
             # the data version they were computed from (still their data). The COPY waits for
@@ -662,21 +660,20 @@ def _fold_in(
     return rows - sum(gone) + figures
 
 
-def _merged(tallies: pd.DataFrame, names: list[str], halves, gone: list[int]):
-    """_write's pieces for an update: each half of `tallies` (from its start, up to the next's)
+def _merged(cuts: Cuts, halves, gone: list[int]):
+    """_write's pieces for an update: each half of `cuts` (from its start, up to the next's)
     with the counts `taken()` found kept on its cuts (_take_cuts) added in; the figures of the
     old cuts go to `gone`. The cuts not found are those only the new answers make (a new
     agency, a new channel)."""
-    bounds = [start for start, _taken in halves[1:]] + [len(tallies)]
+    bounds = [start for start, _taken in halves[1:]] + [len(cuts)]
     for (start, taken), stop in zip(halves, bounds, strict=True):
         if start >= stop:
             continue
         found, stored, figures = taken()
         gone.append(figures)
-        counts = tallies[names].iloc[start:stop].to_numpy(dtype="int64", copy=True)
+        part = cuts[start:stop]
+        counts = part.counts.astype("int64", copy=True)
         counts[found] += stored
         if _kept_counts(counts) is None:
             raise Unfoldable
-        # One block of counts, not a column at a time (pandas' setitem per column cost 17 ms).
-        part = tallies[["cut", "key"]].iloc[start:stop].reset_index(drop=True)
-        yield pd.concat([part, pd.DataFrame(counts, columns=names)], axis=1), counts
+        yield Cuts(part.cut, part.key, part.names, counts), counts

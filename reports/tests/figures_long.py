@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from reports.engine import Spec, real_cuts
-from reports.figures import _json_numbers, _kept, figure_blocks
+from reports.figures import Cuts, _json_numbers, _kept, figure_blocks
 
 COLUMNS = ["cut", "key", "code", "kind", "value", "n", "positive", "low", "high", "low_n", "extra"]
 
@@ -14,7 +14,7 @@ COLUMNS = ["cut", "key", "code", "kind", "value", "n", "positive", "low", "high"
 def figures_frame(spec: Spec, tallies: pd.DataFrame, min_n: int) -> pd.DataFrame:
     """The figures of every cut of `tallies` (engine.tally_frame), one row per figure, with
     COLUMNS; `extra` is JSON text. Rows come cut by cut in the order of figures_from_tally."""
-    return _long(tallies, figure_blocks(spec, tallies, min_n))
+    return _long(tallies, figure_blocks(spec, Cuts.of(tallies), min_n))
 
 
 def _extra(block: dict, size: int) -> np.ndarray:
