@@ -4,47 +4,17 @@ The rules are those of `engine.figures_from_tally` (which the tests use one cut 
 `test_figures_frame` holds the two equal on random tallies. With thousands of agencies a
 campaign has a million figures, and a loop in Python over them, one dict and one json.dumps
 each, cost more than the scans. `figure_blocks` computes them, `figures_copy` lays them out as
-the rows of reports_indexcut. Both read the cuts as `Cuts`: arrays, not a frame, since pandas'
-selecting and converting of a frame's columns cost an update more than their arithmetic.
+the rows of reports_indexcut. Both read the cuts as `engine.Cuts`: arrays, not a frame, since
+pandas' selecting and converting of a frame's columns cost an update more than their arithmetic.
 """
 
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from reports.engine import Z95, Spec, count_columns, is_cut
-
-
-@dataclass(frozen=True)
-class Cuts:
-    """Cuts and their counts: each one's kind and key (object arrays), and its counts by name,
-    a row per cut (int64, or float64 with weighted sums among them)."""
-
-    cut: np.ndarray
-    key: np.ndarray
-    names: list[str]
-    counts: np.ndarray
-
-    @classmethod
-    def of(cls, tallies: pd.DataFrame) -> Cuts:
-        """The cuts of a tally_frame."""
-        names = count_columns(tallies)
-        return cls(
-            tallies["cut"].to_numpy(dtype=object),
-            tallies["key"].to_numpy(dtype=object),
-            names,
-            tallies[names].to_numpy(),
-        )
-
-    def __len__(self) -> int:
-        return len(self.cut)
-
-    def __getitem__(self, rows: slice) -> Cuts:
-        return Cuts(self.cut[rows], self.key[rows], self.names, self.counts[rows])
+from reports.engine import Z95, Cuts, Spec, is_cut
 
 
 def _round4(values: np.ndarray) -> np.ndarray:

@@ -23,23 +23,24 @@ from reports.engine import (
     ENGINE_VERSION,
     FIELD_MAX,
     CutKind,
+    Cuts,
     ElementSpec,
     ItemSpec,
     Scan,
     Spec,
     UntalliedAnswers,
+    direct_cuts,
     direct_fits,
-    direct_frame,
     direct_sql,
+    is_cut,
     overflows,
     read_rows,
     read_scan,
-    real_cuts,
     tally_fields,
     tally_frame,
     tally_sql,
 )
-from reports.figures import WIDE_COLUMNS, Cuts, figure_blocks, figure_layout, figures_copy
+from reports.figures import WIDE_COLUMNS, figure_blocks, figure_layout, figures_copy
 from reports.models import IndexCut, IndexRun
 from surveys.models import Campaign, Element, Item, Questionnaire, Scale
 from surveys.selectors.questionnaires import published_once
@@ -173,37 +174,41 @@ def _tallies(
     weights: dict[int, float] | None,
     meanwhile=None,
     heal: bool = False,
-    direct: bool = False,
 ) -> pd.DataFrame:
     """Every cut's tally (engine.tally_frame) of the valid answers after < id <= upto, at most
-    `answers` of them (`span`). With `direct`, a few answers without weights (an update's) are
-    added up cut by cut by the database (engine.direct_sql); else the scan's groups are, in
-    pandas. `meanwhile` and `heal` as for _scans."""
+    `answers` of them (`span`). `meanwhile` and `heal` as for _scans."""
     after, upto, answers = span
-    small = 0 < answers <= SEPARATE_SETS_MAX
-    if direct and small and weights is None and direct_fits(spec):
-        return _direct(spec, campaign, after, upto, meanwhile or (lambda: None), heal)
     return tally_frame(spec, _scans(spec, campaign, after, upto, answers, meanwhile, heal), weights)
 
 
-def _direct(spec: Spec, campaign: Campaign, after: int, upto: int, meanwhile, heal: bool):
-    """_tallies by engine.direct_sql, over the answers' stored tallies when they all have them."""
+def _delta(
+    spec: Spec, campaign: Campaign, span: tuple[int, int, int], weights: dict[int, float] | None
+) -> Cuts:
+    """The cuts (their counts) the valid answers after < id <= upto reach (`span`, as for
+    _tallies): a few answers without weights (an update's) added up cut by cut by the
+    database (engine.direct_sql), else by _tallies."""
+    after, upto, answers = span
+    if 0 < answers <= SEPARATE_SETS_MAX and weights is None and direct_fits(spec):
+        cuts = _direct(spec, campaign, after, upto)
+    else:
+        cuts = Cuts.of(_tallies(spec, campaign, span, weights))
+    return cuts[is_cut(cuts.cut, cuts.key)]
 
-    def scan(stored: list[str]) -> pd.DataFrame:
+
+def _direct(spec: Spec, campaign: Campaign, after: int, upto: int) -> Cuts:
+    """The cuts by engine.direct_sql, over the answers' stored tallies when they all have them."""
+
+    def scan(stored: list[str]) -> Cuts:
         direct = direct_sql(spec, stored)
         with connection.cursor() as cursor:
             _settings(cursor.cursor, {})
             cursor.execute(direct.sql, [campaign.pk, after, upto])
-            return direct_frame(spec, direct, cursor.fetchone())
+            return direct_cuts(spec, direct, cursor.fetchone())
 
     try:
-        tallies = scan(campaign.questionnaire.tally_names)
+        return scan(campaign.questionnaire.tally_names)
     except UntalliedAnswers:
-        tallies = scan([])
-        if heal:
-            _tally_untallied(campaign)
-    meanwhile()
-    return tallies
+        return scan([])
 
 
 def _scans(
@@ -410,7 +415,7 @@ def _write(
     campaign: Campaign, spec: Spec, pieces, version: str, queued: bool, ready=None
 ) -> tuple[int, tuple[list[str], list[str], list]]:
     """COPY the figures of the cuts in `pieces` in as the campaign's results, one IndexCut row
-    per cut: `pieces` gives (some of the cuts (figures.Cuts), their counts to keep, or None:
+    per cut: `pieces` gives (some of the cuts (engine.Cuts), their counts to keep, or None:
     none kept). The number of figures, and the rows' layout for the run
     (figures.figure_layout: the rows have none). Rows that keep their counts leave out the
     level shares, which the view builds from them.
@@ -631,9 +636,8 @@ def _fold_in(
     other side."""
     rows, names = run.rows, run.tally_names
     spec = questionnaire_spec(campaign.questionnaire)
-    delta = _tallies(spec, campaign, span, stratum_weights(campaign), direct=True)
     # Only the cuts the new answers reach are read, added to and written, in their order.
-    cuts = Cuts.of(delta[real_cuts(delta)])
+    cuts = _delta(spec, campaign, span, stratum_weights(campaign))
     if cuts.names != names:
         return None
     keys = list(zip(cuts.cut.tolist(), cuts.key.tolist(), strict=True))

@@ -72,6 +72,25 @@ def test_new_answers_are_folded_in_to_the_figures_of_a_full_recompute(world, cam
     assert ("agency", str(world.tu_ha.pk), "OVERALL") in updated
 
 
+def test_many_new_answers_are_folded_in_from_the_grouped_scan(world, campaign, monkeypatch):
+    # Past SEPARATE_SETS_MAX new answers the update reads them through the recompute's grouped
+    # scan (engine.tally_frame), not cut by cut: the same figures.
+    _add(campaign, world, range(100, 109))
+    monkeypatch.setattr(indices, "SEPARATE_SETS_MAX", 0)
+    direct = []
+    monkeypatch.setattr(indices, "_direct", lambda *a: direct.append(a))
+    full_calls = []
+    monkeypatch.setattr(indices, "indices_compute", lambda **kw: full_calls.append(kw))
+
+    indices_update(campaign=campaign)
+    updated = _results(campaign)
+
+    assert direct == [] and full_calls == []
+    monkeypatch.undo()
+    indices_compute(campaign=campaign)
+    assert updated == _results(campaign)
+
+
 def test_the_cuts_new_answers_reach_carry_the_new_data_version(world, campaign):
     before = IndexResult.objects.filter(campaign=campaign).first().data_version
     make_response(campaign, world.huong_tra, _scores(campaign.questionnaire, 200))
