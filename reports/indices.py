@@ -200,9 +200,11 @@ def _direct(spec: Spec, campaign: Campaign, after: int, upto: int) -> Cuts:
 
     def scan(stored: list[str]) -> Cuts:
         direct = direct_sql(spec, stored)
-        with connection.cursor() as cursor:
-            _settings(cursor.cursor, {})
-            cursor.execute(direct.sql, [campaign.pk, after, upto])
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            _settings(cursor, {})
+            # Its bytea as bytes, not as hex text to encode and decode (2.9 ms of 10.3).
+            cursor.execute(direct.sql, [campaign.pk, after, upto], binary=True)
             return direct_cuts(spec, direct, cursor.fetchone())
 
     try:
