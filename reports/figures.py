@@ -106,14 +106,15 @@ def figure_blocks(spec: Spec, cuts: Cuts, min_n: int, extras: bool = True) -> li
         # The items' rates, and the scored items' values and intervals, for all of them at once
         # (a cut per row, an item per column): the same arithmetic element by element, in a
         # tenth of the calls (the calls, not the arithmetic, were most of an update's figures).
-        counted = [item for item in spec.items if f"n:{item.code}" in columns]
-        ns = matrix[:, [names.index(f"n:{item.code}") for item in counted]]
+        index = {name: i for i, name in enumerate(names)}
+        counted = [item for item in spec.items if f"n:{item.code}" in index]
+        ns = matrix[:, [index[f"n:{item.code}"] for item in counted]]
         rates = np.where(responses[:, None] > 0, _round4(100 * ns / responses[:, None]), np.nan)
         at = {item.code: j for j, item in enumerate(counted)}
         scored = [item for item in counted if item.positive and not item.is_multi]
-        scored = [item for item in scored if f"pos:{item.code}" in columns]
+        scored = [item for item in scored if f"pos:{item.code}" in index]
         n_scored = ns[:, [at[item.code] for item in scored]]
-        positives = matrix[:, [names.index(f"pos:{item.code}") for item in scored]]
+        positives = matrix[:, [index[f"pos:{item.code}"] for item in scored]]
         values = np.where(n_scored > 0, _round4(100 * positives / n_scored), np.nan)
         lows, highs = wilson(positives, n_scored)
         at_scored = {item.code: j for j, item in enumerate(scored)}

@@ -5,8 +5,8 @@ equal to. The engine itself writes the blocks as IndexCut rows (reports.figures.
 import numpy as np
 import pandas as pd
 
-from reports.engine import Spec, real_cuts
-from reports.figures import Cuts, _json_numbers, _kept, figure_blocks
+from reports.engine import Cuts, Spec, real_cuts
+from reports.figures import _json_numbers, _kept, figure_blocks
 
 COLUMNS = ["cut", "key", "code", "kind", "value", "n", "positive", "low", "high", "low_n", "extra"]
 
