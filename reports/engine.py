@@ -616,17 +616,6 @@ def direct_cuts(spec: Spec, scan: Scan, row: tuple) -> Cuts:
     return Cuts(cuts, cut_keys, columns, counts)
 
 
-def direct_frame(spec: Spec, scan: Scan, row: tuple):
-    """direct_cuts as a tally_frame."""
-    import pandas as pd
-
-    cuts = direct_cuts(spec, scan, row)
-    frame = pd.DataFrame(cuts.counts, columns=cuts.names)
-    frame.insert(0, "key", cuts.key)
-    frame.insert(0, "cut", cuts.cut)
-    return frame
-
-
 class UntalliedAnswers(Exception):
     """A scan over the answers' stored tallies met answers that carry none: run it without."""
 
@@ -730,14 +719,9 @@ def count_columns(tallies) -> list[str]:
     return [name for name in tallies.columns if name not in ("cut", "key")]
 
 
-def real_cuts(tallies):
-    """Which rows of a tally_frame are cuts: a NULL group (no district in the 2-tier era) is
-    counted, but is not a cut."""
-    return is_cut(tallies["cut"].to_numpy(), tallies["key"].to_numpy())
-
-
 def is_cut(cut, key):
-    """real_cuts of the arrays of cut kinds and keys."""
+    """Which of the cuts (arrays of their kinds and keys, as a tally_frame's columns) are cuts:
+    a NULL group (no district in the 2-tier era) is counted, but is not a cut."""
     return (cut == CutKind.CAMPAIGN) | (key != "")
 
 

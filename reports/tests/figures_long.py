@@ -5,7 +5,7 @@ equal to. The engine itself writes the blocks as IndexCut rows (reports.figures.
 import numpy as np
 import pandas as pd
 
-from reports.engine import Cuts, Spec, real_cuts
+from reports.engine import Cuts, Spec, is_cut
 from reports.figures import _json_numbers, _kept, figure_blocks
 
 COLUMNS = ["cut", "key", "code", "kind", "value", "n", "positive", "low", "high", "low_n", "extra"]
@@ -44,7 +44,8 @@ def _long(tallies: pd.DataFrame, blocks: list[dict]) -> pd.DataFrame:
     for name in ("value", "n", "positive", "low", "high", "low_n"):
         frame[name] = np.column_stack([b[name] for b in blocks]).reshape(-1)
     frame["extra"] = np.column_stack([_extra(b, size) for b in blocks]).reshape(-1)
-    keep = _kept(blocks, size).reshape(-1) & np.repeat(real_cuts(tallies), count)
+    real = is_cut(tallies["cut"].to_numpy(), tallies["key"].to_numpy())
+    keep = _kept(blocks, size).reshape(-1) & np.repeat(real, count)
     frame = frame[keep].reset_index(drop=True)
     frame["n"] = frame["n"].astype("int64")
     frame["positive"] = frame["positive"].astype("float64").round().astype("Int64")

@@ -8,17 +8,22 @@ import pytest
 from django.db import connection
 
 from reports import indices
-from reports.engine import UntalliedAnswers, direct_frame, direct_sql, tally_frame
+from reports.engine import UntalliedAnswers, direct_cuts, direct_sql, tally_frame
 from reports.tests.conftest import make_results_campaign, random_answers, untally
 from surveys.services.questionnaires import questionnaires_load_national
 
 
 def _direct(campaign, stored):
+    """The cuts of the direct scan as a tally_frame."""
     spec = indices.questionnaire_spec(campaign.questionnaire)
     scan = direct_sql(spec, stored)
     with connection.cursor() as cursor:
         cursor.execute(scan.sql, [campaign.pk, 0, 2**62])
-        return direct_frame(spec, scan, cursor.fetchone())
+        cuts = direct_cuts(spec, scan, cursor.fetchone())
+    frame = pd.DataFrame(cuts.counts, columns=cuts.names)
+    frame.insert(0, "key", cuts.key)
+    frame.insert(0, "cut", cuts.cut)
+    return frame
 
 
 def _grouped(campaign):
