@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,9 +41,9 @@ class Run:
     warmup: int = 0
 
 
-def interleaved(runs: dict[str, Run], rounds: int) -> dict[str, float]:
-    """The median wall time of each run, in seconds, over `rounds` rounds that call each run once,
-    in turn.
+def interleaved(runs: dict[str, Run], rounds: int) -> dict[str, list[float]]:
+    """The wall times of each run, in seconds, over `rounds` rounds that call each run once, in
+    turn.
 
     The machines are noisy in spells of minutes (the raw scan took 0.93 to 1.45 s in one day). A
     figure timed in a block, then its baseline in another, may each land in a different spell,
@@ -58,7 +57,7 @@ def interleaved(runs: dict[str, Run], rounds: int) -> dict[str, float]:
     for _ in range(rounds):
         for name, run in runs.items():
             times[name].append(_call(run))
-    return {name: statistics.median(got) for name, got in times.items()}
+    return times
 
 
 def _call(run: Run) -> float:

@@ -11,7 +11,6 @@ ranking page: the rankings are a section of the campaign overview, also timed on
 from __future__ import annotations
 
 import statistics
-import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,7 +21,7 @@ from django.urls import reverse
 
 from agencies.models import Membership, Role
 from bench import world
-from bench.core import Row
+from bench.core import Row, Run, interleaved
 from reports import selectors
 from reports.exporters.summary import ranked_tiers
 from reports.indices import indices_compute
@@ -85,18 +84,14 @@ def _get(client: Client, url: str) -> None:
 
 
 def _alternate(measure, campaigns: list[Campaign], requests: int, warmup: int) -> list[list[float]]:
-    """Seconds of each `measure(campaign)`, per campaign, after `warmup` untimed rounds.
-
-    The campaigns take turns: a busy moment of the shared machine slows them alike.
-    """
-    times: list[list[float]] = [[] for _ in campaigns]
-    for i in range(warmup + requests):
-        for j, campaign in enumerate(campaigns):
-            started = time.perf_counter()
-            measure(campaign)
-            if i >= warmup:
-                times[j].append(time.perf_counter() - started)
-    return times
+    """Seconds of each `measure(campaign)`, per campaign, after `warmup` untimed calls each: the
+    campaigns take turns (bench.core.interleaved), so a busy moment of the shared machine slows
+    them alike."""
+    runs = {
+        str(i): Run(lambda c=campaign: measure(c), warmup=warmup)
+        for i, campaign in enumerate(campaigns)
+    }
+    return list(interleaved(runs, requests).values())
 
 
 def _ranking_section(campaign: Campaign) -> None:
