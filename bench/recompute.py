@@ -72,7 +72,7 @@ def recompute(campaign: Campaign, smoke: bool) -> list[Row]:
             data.groupby(key)[list(counts)].sum()
 
     # The three in turn, three times (once for a smoke run): both sides of each ratio meet the
-    # same spells of a noisy machine. The naive baseline needs no warm-up: 30 to 40 s at 1,000,000
+    # same spells of a noisy machine. The naive baseline needs no warm-up: 30 to 47 s at 1,000,000
     # answers, it would not notice one.
     t = interleaved(
         {
