@@ -86,12 +86,13 @@ def figure_blocks(spec: Spec, cuts: Cuts, min_n: int, extras: bool = True) -> li
     names = cuts.names
     padded = np.zeros((size, len(names) + 1))
     padded[:, : len(names)] = cuts.counts
-    matrix = padded[:, : len(names)]
-    columns = {name: matrix[:, i] for i, name in enumerate(names)}
+    index = {name: i for i, name in enumerate(names)}
+
+    def cols(wanted: list[str]) -> np.ndarray:
+        return padded[:, [index.get(name, len(names)) for name in wanted]]
 
     def col(name: str) -> np.ndarray:
-        found = columns.get(name)
-        return np.zeros(size) if found is None else found
+        return padded[:, index.get(name, len(names))]
 
     responses = col("responses")
     blocks: list[dict] = []
@@ -108,12 +109,7 @@ def figure_blocks(spec: Spec, cuts: Cuts, min_n: int, extras: bool = True) -> li
         # The items' rates, and the scored items' values and intervals, for all of them at once
         # (a cut per row, an item per column): the same arithmetic element by element, in a
         # tenth of the calls (the calls, not the arithmetic, were most of an update's figures).
-        # A count the cuts lack reads as 0 (the zero column), as col() gives it.
-        index = {name: i for i, name in enumerate(names)}
-
-        def cols(wanted: list[str]) -> np.ndarray:
-            return padded[:, [index.get(name, len(names)) for name in wanted]]
-
+        # A count the cuts lack reads as 0 (the zero column).
         ns = cols([f"n:{item.code}" for item in spec.items])
         rates = np.where(responses[:, None] > 0, _round4(100 * ns / responses[:, None]), np.nan)
         scored = [item for item in spec.items if item.positive and not item.is_multi]
@@ -134,7 +130,7 @@ def figure_blocks(spec: Spec, cuts: Cuts, min_n: int, extras: bool = True) -> li
                 k = at_scored[item.code]
                 pos, value, low, high = positives[:, k], values[:, k], lows[:, k], highs[:, k]
                 n_eff = n
-                if f"w:n:{item.code}" in columns:
+                if f"w:n:{item.code}" in index:
                     w_n, w_pos = col(f"w:n:{item.code}"), col(f"w:pos:{item.code}")
                     w2_n = col(f"w2:n:{item.code}")
                     value = np.where(w_n > 0, _round4(100 * w_pos / w_n), np.nan)
